@@ -1,0 +1,30 @@
+"""App configs of the project package: site-wide pages and the admin site."""
+
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+from django.contrib.admin.apps import SimpleAdminConfig
+from django.utils.module_loading import module_has_submodule
+
+# django-leaflet's admin module imports GeoDjango, which needs GDAL (absent here and in
+# production): autodiscovering it crashes `manage.py check` (django-leaflet #299, #336).
+SKIP_ADMIN_AUTODISCOVER = {"leaflet"}
+
+
+class ApesAdminConfig(SimpleAdminConfig):
+    """The admin, with our own site and an autodiscovery that skips GeoDjango-only modules."""
+
+    default_site = "apes_portal.admin.ApesAdminSite"
+
+    def ready(self):
+        super().ready()
+        for app_config in apps.get_app_configs():
+            if app_config.label in SKIP_ADMIN_AUTODISCOVER:
+                continue
+            if module_has_submodule(app_config.module, "admin"):
+                import_module(f"{app_config.name}.admin")
+
+
+class ApesPortalConfig(AppConfig):
+    name = "apes_portal"
+    verbose_name = "Site de l'Apes"

@@ -1,0 +1,10 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "SITE_NAME": "Apes Hauts-de-France",
+        "DEBUG": settings.DEBUG,
+    }

@@ -1,0 +1,52 @@
+"""Load the real geography and the demo content written from the network's documents.
+
+Idempotent: rerunning it updates the same rows (content is matched on slugs and codes).
+Each app contributes a `demo` module; this command calls them in dependency order, in two
+phases: `seed_reference()` (taxonomies other apps point at), then `seed()` (content).
+"""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
+
+# Order matters: directory points at themes and communes; dynamics at organisations;
+# publications at dynamics; proposals at everything.
+APPS_IN_ORDER = ["territories", "apes_portal", "directory", "publications", "proposals"]
+
+
+class Command(BaseCommand):
+    help = "Load geography and demo content (idempotent). --organisations N adds N synthetic organisations."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--organisations",
+            type=int,
+            default=0,
+            help="Also create this many synthetic organisations spread over real communes (scale tests).",
+        )
+
+    def log(self, message):
+        if self.verbosity >= 1:
+            self.stdout.write(f"  {message}")
+
+    def handle(self, *args, organisations=0, verbosity=1, **options):
+        self.verbosity = verbosity
+        modules = [
+            import_module(f"{app}.demo")
+            for app in APPS_IN_ORDER
+            if module_has_submodule(import_module(app), "demo")
+        ]
+        with transaction.atomic():
+            for phase in ("seed_reference", "seed"):
+                for module in modules:
+                    step = getattr(module, phase, None)
+                    if step is not None:
+                        self.log(f"{module.__name__}.{phase}")
+                        step(self.log)
+        if organisations:
+            from directory.demo import seed_synthetic
+
+            seed_synthetic(organisations, self.log)
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))

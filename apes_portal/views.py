@@ -1,0 +1,47 @@
+"""Site-wide pages: home, about the network, charter, legal notice, accessibility."""
+
+from django.views.generic import TemplateView
+
+from apes_portal.models import KeyFigure
+
+CHARTER_PRINCIPLES = [
+    {
+        "slug": "utilite-sociale",
+        "name": "Utilité sociale",
+        "text": "L'activité répond à des besoins du territoire et de ses habitants, "
+        "en particulier de celles et ceux que le marché laisse de côté.",
+    },
+    {
+        "slug": "ancrage-territorial",
+        "name": "Ancrage territorial",
+        "text": "Le projet naît d'un territoire, s'appuie sur ses ressources et coopère "
+        "avec les acteurs qui y vivent et y travaillent.",
+    },
+    {
+        "slug": "gouvernance-democratique",
+        "name": "Gouvernance démocratique",
+        "text": "Salariés, bénévoles, usagers et partenaires prennent part aux décisions ; "
+        "le pouvoir ne dépend pas du capital détenu.",
+    },
+    {
+        "slug": "lucrativite-limitee",
+        "name": "Lucrativité limitée",
+        "text": "Les excédents servent d'abord le projet et sa pérennité, "
+        "pas l'enrichissement individuel.",
+    },
+]
+
+
+class HomeView(TemplateView):
+    template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["key_figures"] = KeyFigure.objects.all()
+        context["principles"] = CHARTER_PRINCIPLES
+        return context
+
+
+class CharterView(TemplateView):
+    template_name = "pages/charter.html"
+    extra_context = {"principles": CHARTER_PRINCIPLES}

@@ -1,0 +1,213 @@
+"""The directory: solidarity-economy organisations and their activity sectors."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from stdnum.fr import siren as siren_number
+from stdnum.fr import siret as siret_number
+
+from directory.search import normalize
+
+
+class Sector(models.Model):
+    """An activity sector (emploi/insertion, alimentation, mobilité…)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("nom", max_length=100)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "secteur d'activité"
+        verbose_name_plural = "secteurs d'activité"
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def active(self):
+        return self.filter(status=Organisation.Status.ACTIVE)
+
+    def members(self):
+        return self.filter(is_member=True)
+
+    def in_department(self, department_code):
+        return self.filter(commune__department__code=department_code)
+
+    def in_epci(self, epci):
+        return self.filter(commune__epci=epci)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", "Association"
+        SCOP = "scop", "SCOP"
+        SCIC = "scic", "SCIC"
+        COOPERATIVE = "cooperative", "Coopérative"
+        INSERTION = "insertion", "Structure d'insertion (SIAE)"
+        ENTREPRISE_ADAPTEE = "entreprise-adaptee", "Entreprise adaptée"
+        COLLECTIVITE = "collectivite", "Collectivité"
+        PTCE = "ptce", "PTCE"
+        RESEAU = "reseau", "Réseau"
+        ACCOMPAGNEMENT = "accompagnement", "Structure d'accompagnement"
+        ENSEIGNEMENT = "enseignement", "Enseignement et recherche"
+        ENTREPRISE = "entreprise", "Entreprise"
+        AUTRE = "autre", "Autre"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "En activité"
+        CLOSED = "closed", "Fermée"
+
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.ASSOCIATION)
+    legal_form = models.CharField("forme juridique", max_length=100, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True, help_text="9 chiffres, sans espace.")
+    siret = models.CharField("SIRET", max_length=14, blank=True, help_text="14 chiffres, sans espace.")
+    short_description = models.CharField("présentation courte", max_length=300, blank=True)
+    description = models.TextField("présentation détaillée", blank=True)
+    sectors = models.ManyToManyField(
+        Sector, verbose_name="secteurs d'activité", related_name="organisations", blank=True
+    )
+    themes = models.ManyToManyField(
+        "territories.Theme", verbose_name="thématiques", related_name="organisations", blank=True
+    )
+
+    address = models.CharField("adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune",
+        verbose_name="commune",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    location_is_approximate = models.BooleanField(
+        "position approximative",
+        default=True,
+        help_text="Cochée tant que le point est au centre de la commune et non à l'adresse exacte.",
+    )
+
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    website = models.URLField("site web", blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+
+    is_member = models.BooleanField("adhérent du réseau", default=False)
+    member_since = models.DateField("adhérent depuis", null=True, blank=True)
+    charter_signed_on = models.DateField("charte signée le", null=True, blank=True)
+    represented_epci = models.ForeignKey(
+        "territories.Epci",
+        verbose_name="EPCI représenté",
+        on_delete=models.SET_NULL,
+        related_name="authority_organisations",
+        null=True,
+        blank=True,
+        help_text="Pour une collectivité : l'EPCI qu'elle est.",
+    )
+    ptces = models.ManyToManyField(
+        "self",
+        verbose_name="membre des PTCE",
+        symmetrical=False,
+        related_name="ptce_members",
+        blank=True,
+        limit_choices_to={"kind": "ptce"},
+    )
+
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField("fermée le", null=True, blank=True)
+    is_published = models.BooleanField("publiée", default=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    # Normalised name, commune and descriptions, kept for indexed, accent-free search.
+    search_text = models.TextField(editable=False, default="")
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siren"], condition=~Q(siren=""), name="directory_organisation_siren_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="directory_organisation_siret_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="directory_organisation_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="directory_organisation_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | Q(closed_on__isnull=True),
+                name="directory_organisation_closed_on_only_when_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "name"], name="directory_org_published_name"),
+            models.Index(fields=["latitude", "longitude"], name="directory_org_lat_lng"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.siren and not siren_number.is_valid(self.siren):
+            errors["siren"] = "Ce numéro SIREN n'est pas valide (9 chiffres, clé de contrôle)."
+        if self.siret:
+            if not siret_number.is_valid(self.siret):
+                errors["siret"] = "Ce numéro SIRET n'est pas valide (14 chiffres, clé de contrôle)."
+            elif self.siren and not self.siret.startswith(self.siren):
+                errors["siret"] = "Le SIRET doit commencer par le SIREN de l'organisation."
+        if self.siren and Organisation.objects.filter(siren=self.siren).exclude(pk=self.pk).exists():
+            errors["siren"] = "Une autre organisation porte déjà ce numéro SIREN."
+        if self.siret and Organisation.objects.filter(siret=self.siret).exclude(pk=self.pk).exists():
+            errors["siret"] = "Une autre organisation porte déjà ce numéro SIRET."
+        if self.closed_on and self.status != self.Status.CLOSED:
+            errors["closed_on"] = "Une date de fermeture n'a de sens que pour une organisation fermée."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if (self.latitude is None or self.longitude is None) and self.commune_id:
+            self.latitude = self.commune.latitude
+            self.longitude = self.commune.longitude
+            self.location_is_approximate = True
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "latitude", "longitude"}
+        super().save(*args, **kwargs)
+
+    def build_search_text(self):
+        parts = [self.name, self.legal_form, self.short_description]
+        if self.commune_id:
+            parts.append(self.commune.name)
+        return normalize(" ".join(p for p in parts if p))
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED

@@ -1,0 +1,42 @@
+"""Shared fixtures: personas (visitor, member, editor, administrator) and common objects."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import CommuneFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def visitor(client):
+    """An anonymous person browsing the public site."""
+    return client
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="alice", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def editor(db):
+    """A staff member in the "Éditeur·rice" group (content only, no users or groups)."""
+    user = UserFactory(username="bob", is_staff=True)
+    group = Group.objects.filter(name="Éditeur·rice").first()
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="charlie")
+
+
+@pytest.fixture
+def commune(db):
+    return CommuneFactory()
+
+
+@pytest.fixture
+def organisation(db, commune):
+    return OrganisationFactory(commune=commune)
