@@ -13,5 +13,5 @@ class ApesAdminSite(admin.AdminSite):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(admin.ModelAdmin):
-    list_display = ["label", "value", "as_of", "order"]
+    list_display = ["label", "value", "as_of", "source", "order"]
     list_editable = ["value", "as_of", "order"]

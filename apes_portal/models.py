@@ -9,6 +9,7 @@ class KeyFigure(models.Model):
     label = models.CharField("libellé", max_length=100, help_text="Par exemple « adhérents ».")
     value = models.PositiveIntegerField("valeur")
     as_of = models.DateField("à la date du")
+    source = models.CharField("source", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security & resilience (issue 11): Permissions-Policy header, French 503 when the DB is away.
+    "apes_portal.middleware.PermissionsPolicyMiddleware",
+    "apes_portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,6 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast instead of hanging when the server is unreachable.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
+    # Security & resilience (issue 11): no statement may hold a worker (and a connection) for long.
+    # Long work belongs to management commands; run them with DB_STATEMENT_TIMEOUT_MS=0 if needed.
+    # (Behind PgBouncer in transaction mode, startup "options" are refused: set the timeout on the role.)
+    _statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
+    if _statement_timeout_ms > 0:
+        DATABASES["default"]["OPTIONS"].setdefault("options", f"-c statement_timeout={_statement_timeout_ms}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by all app servers), local memory otherwise.
@@ -225,20 +234,45 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", default=not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Only staff log in (the public site creates no session): their session also ends with the browser.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Preload is only a declaration (listing is a manual request at hstspreload.org); with one year
+# and subdomains it is what `check --deploy` expects (security.W021). Opt out explicitly if a
+# subdomain of the production domain must stay on plain HTTP.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS >= 31536000)
+# Load-balancer probes often speak plain HTTP: /healthz answers them without a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("BEHIND_TLS_PROXY", default=False):
     # Only when a trusted proxy strips and sets X-Forwarded-Proto itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+
+def csp_source_for_tiles(url):
+    """The CSP source matching a Leaflet tile URL template: scheme://host, `{s}` as a wildcard.
+
+    >>> csp_source_for_tiles("https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png")
+    'https://*.tile.openstreetmap.fr'
+    """
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if not scheme or not host:
+        raise ImproperlyConfigured(f"MAP_TILES_URL must be an absolute URL, got {url!r}.")
+    # {s} (and any other placeholder in the host) is a subdomain letter: one CSP wildcard label.
+    labels = ["*" if "{" in label else label for label in host.split(".")]
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+# img-src follows MAP_TILES_URL so a new tile server needs no CSP edit; CSP_IMG_SRC adds others.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env_list("CSP_IMG_SRC", "https://*.tile.openstreetmap.org,https://tile.openstreetmap.org")],
+        "img-src": ["'self'", "data:", csp_source_for_tiles(MAP_TILES_URL), *env_list("CSP_IMG_SRC")],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -254,6 +288,32 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
+# Security & resilience (issue 11): a French lockout page; the client address comes from one place.
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+
+# Client address for rate limits and lockouts. By default REMOTE_ADDR (a client can forge
+# X-Forwarded-For). Behind N trusted reverse proxies that append to X-Forwarded-For, set
+# TRUSTED_PROXY_COUNT=N: the address N hops from the right is then the one a proxy saw.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "apes_portal.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "apes_portal.client_ip.client_ip"
+
+# Permissions-Policy (sent by apes_portal.middleware): no powerful feature is used, except
+# geolocation on our own pages (a "near me" button on the map may ask for it).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "browsing-topics": [],
+}
+# Seconds a client is asked to wait (Retry-After) when the database is unreachable.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 30)
 
 # Uploads.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -273,3 +333,9 @@ LOGGING = {
 # REDIS_URL we accept that on purpose: a single-server install still gets per-process limits.
 RATELIMIT_VIEW = None
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- proposals (Municipales 2026): commitments of elected officials ---------------------------
+# How long the emailed confirmation link stays valid, in seconds (default: 7 days).
+COMMITMENT_CONFIRMATION_MAX_AGE = env_int("COMMITMENT_CONFIRMATION_MAX_AGE", 7 * 24 * 3600)
+# Submissions of the commitment form per client IP (django-ratelimit rate syntax).
+COMMITMENT_RATE = os.environ.get("COMMITMENT_RATE", "5/h")

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ('label', models.CharField(help_text='Par exemple « adhérents ».', max_length=100, verbose_name='libellé')),
                 ('value', models.PositiveIntegerField(verbose_name='valeur')),
                 ('as_of', models.DateField(verbose_name='à la date du')),
+                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
             ],
             options={
