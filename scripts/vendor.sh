@@ -30,3 +30,10 @@ vendor_npm leaflet.markercluster 1.5.3 \
     dist/leaflet.markercluster.js.map \
     dist/MarkerCluster.css \
     dist/MarkerCluster.Default.css
+
+# axe-core (MPL-2.0; bundled helpers under MIT, see LICENSE-3RD-PARTY.txt): accessibility rules injected by the
+# browser tests (tests/browser/a11y.py) only, never loaded by a public page.
+vendor_npm axe-core 4.14.1 \
+    LICENSE \
+    LICENSE-3RD-PARTY.txt \
+    axe.min.js
