@@ -258,7 +258,7 @@ def csp_source_for_tiles(url):
     'https://*.tile.openstreetmap.fr'
     """
     scheme, _, rest = url.partition("://")
-    host = rest.split("/", 1)[0]
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     if not scheme or not host:
         raise ImproperlyConfigured(f"MAP_TILES_URL must be an absolute URL, got {url!r}.")
     # {s} (and any other placeholder in the host) is a subdomain letter: one CSP wildcard label.

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from apes_portal import views
+from apes_portal import health, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -19,7 +19,14 @@ urlpatterns = [
     path("municipales-2026/", include("proposals.urls")),
     path("carnets/", include("publications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Load-balancer probe (no trailing slash; exempt from the HTTPS redirect: SECURE_REDIRECT_EXEMPT).
+    path("healthz", health.healthz, name="healthz"),
 ]
+
+# 403/404 use Django's handlers with our French templates. 400 and 500 render without the request
+# (a forged Host header, a broken database); 500 answers a lost database with the 503 page.
+handler400 = "apes_portal.errors.bad_request"
+handler500 = "apes_portal.errors.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

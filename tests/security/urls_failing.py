@@ -1,0 +1,45 @@
+"""Test URLconf: the real site plus views that fail on purpose (used with @pytest.mark.urls)."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.urls import path
+
+from apes_portal.urls import handler400, handler500
+from apes_portal.urls import urlpatterns as site_urlpatterns
+
+SECRET_DETAIL = "detail-interne-8f2a: mot de passe=hunter2"
+
+
+def crash(request):
+    raise RuntimeError(SECRET_DETAIL)
+
+
+def crash_database(request):
+    raise OperationalError(f"connection to server failed: {SECRET_DETAIL}")
+
+
+def forbidden(request):
+    raise PermissionDenied(SECRET_DETAIL)
+
+
+def suspicious(request):
+    raise SuspiciousOperation(SECRET_DETAIL)
+
+
+def count_users(request):
+    """A page that needs the database."""
+    return HttpResponse(f"{get_user_model().objects.count()} comptes")
+
+
+urlpatterns = [
+    path("test/crash/", crash),
+    path("test/crash-database/", crash_database),
+    path("test/forbidden/", forbidden),
+    path("test/suspicious/", suspicious),
+    path("test/count-users/", count_users),
+    *site_urlpatterns,
+]
+
+__all__ = ["handler400", "handler500", "urlpatterns"]

@@ -1,0 +1,98 @@
+"""Find the public URLs of the site by walking the URL resolver (the admin is left out).
+
+Shared by the header, template and fuzz tests, so a page added by any app is covered without
+editing these tests.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Namespaces and prefixes that are not public pages.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_PREFIXES = ("static/", "media/", "__debug__/")
+OUR_APPS = ("apes_portal", "territories", "directory", "publications", "proposals")
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name" or "" when unnamed
+    route: str  # e.g. "annuaire/<slug:slug>/"
+
+    @property
+    def parameters(self):
+        """{"slug": "slug", "pk": "int"} for the route's path parameters."""
+        return {m["name"]: m["converter"] or "str" for m in PARAMETER.finditer(self.route)}
+
+    def __str__(self):
+        return self.name or self.route
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES or pattern.app_name in SKIPPED_NAMESPACES:
+                continue
+            child_namespace = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), child_namespace)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if route.startswith("^") or "(?P" in route:  # regex routes (e.g. DEBUG static): not ours
+                continue
+            name = ":".join(filter(None, [namespace, pattern.name])) if pattern.name else ""
+            yield Route(name=name, route=route)
+
+
+def public_routes():
+    """Every route outside the admin, in URLconf order."""
+    admin_prefix = settings.ADMIN_URL
+    return [
+        r
+        for r in _walk(get_resolver().url_patterns)
+        if not r.route.startswith(admin_prefix) and not r.route.startswith(SKIPPED_PREFIXES)
+    ]
+
+
+def route_path(route, **values):
+    """Fill a route's parameters with the given values (no reversing: values may be nonsense)."""
+    return "/" + PARAMETER.sub(lambda m: str(values[m["name"]]), route.route)
+
+
+def object_urls():
+    """get_absolute_url() of one saved object of every model of our apps that has one."""
+    urls = []
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS or not hasattr(model, "get_absolute_url"):
+            continue
+        if model._meta.label.startswith(("simple_history", "axes")) or model.__name__.startswith("Historical"):
+            continue
+        instance = model._default_manager.order_by("pk").first()
+        if instance is None:
+            continue
+        try:
+            urls.append(instance.get_absolute_url())
+        except Exception:  # an object that cannot build its own URL is the app's test to catch
+            continue
+    return urls
+
+
+def concrete_public_urls():
+    """Paths to request: every route without parameters plus one real object per detail route."""
+    from django.urls import resolve
+
+    urls = [route_path(r) for r in public_routes() if not r.parameters]
+    detail_routes = {r.route for r in public_routes() if r.parameters}
+    for url in object_urls():
+        path = url.split("?", 1)[0]
+        try:
+            match = resolve(path)
+        except Exception:
+            continue
+        if match.route in detail_routes:
+            detail_routes.discard(match.route)
+            urls.append(url)
+    return list(dict.fromkeys(urls))
