@@ -26,5 +26,15 @@ class ApesAdminConfig(SimpleAdminConfig):
 
 
 class ApesPortalConfig(AppConfig):
+    # Several AppConfig subclasses live in this module: say which one "apes_portal" means.
+    default = True
     name = "apes_portal"
     verbose_name = "Site de l'Apes"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from apes_portal.roles import sync_roles_after_migrate
+
+        # Models added by any app after the roles migration get their permissions in the groups too.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="apes_portal_sync_roles")

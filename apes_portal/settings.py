@@ -339,3 +339,14 @@ SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_
 COMMITMENT_CONFIRMATION_MAX_AGE = env_int("COMMITMENT_CONFIRMATION_MAX_AGE", 7 * 24 * 3600)
 # Submissions of the commitment form per client IP (django-ratelimit rate syntax).
 COMMITMENT_RATE = os.environ.get("COMMITMENT_RATE", "5/h")
+
+
+# --- Staff admin: geocoding and imports (directory/geocoding.py, directory/resources.py) ---
+# Base Adresse Nationale search API; the public service allows 50 requests/s per IP.
+BAN_API_URL = os.environ.get("BAN_API_URL", "https://api-adresse.data.gouv.fr/search/")
+BAN_MAX_REQUESTS_PER_SECOND = env_int("BAN_MAX_REQUESTS_PER_SECOND", 50)
+BAN_TIMEOUT_SECONDS = env_int("BAN_TIMEOUT_SECONDS", 3)
+BAN_MIN_SCORE = 0.5  # below this the BAN's best match is too uncertain to move a point
+# Imports run inside a transaction, so a dry run writes nothing and a failing file changes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -84,3 +84,86 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     short_description = "Une structure de l'économie solidaire."
     commune = factory.SubFactory(CommuneFactory)
     is_published = True
+
+
+# --- Staff admin and submissions (directory) ---------------------------------------------------
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    """A membership application with every charter principle and the consent ticked."""
+
+    class Meta:
+        model = "directory.MembershipApplication"
+
+    organisation_name = factory.Sequence(lambda n: f"Coopérative candidate {n}")
+    kind = "scic"
+    postal_code = "59300"
+    commune = factory.SubFactory(CommuneFactory)
+    presentation = "Une coopérative de réemploi qui forme des personnes éloignées de l'emploi."
+    contact_name = "Dominique Martin"
+    email = factory.Sequence(lambda n: f"contact{n}@candidate.example")
+    accepts_social_utility = True
+    accepts_territorial_anchoring = True
+    accepts_democratic_governance = True
+    accepts_limited_profit = True
+    consents_to_processing = True
+
+
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.CorrectionRequest"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    message = "La structure a déménagé rue de la Gare."
+
+
+class OrganisationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.OrganisationMembership"
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ProposedChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.ProposedChange"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    proposed_by = factory.SubFactory(UserFactory)
+    changes = factory.LazyFunction(lambda: {"website": "https://nouveau-site.example"})
+
+
+def _date(year, month, day):
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+def _summary_pdf_file(publication):
+    """A real PDF (title page + summary) named after the publication, built like the demo PDFs."""
+    from django.core.files.base import ContentFile
+
+    from publications.pdf import SummaryDocument, build_summary_pdf
+
+    document = SummaryDocument(title=publication.title, summary=["Un document pour tester le portail."])
+    return ContentFile(build_summary_pdf(document), name=f"{publication.slug}.pdf")
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A published carnet with a real two-page PDF (cover and previews are rendered from it).
+
+    Files go to MEDIA_ROOT: point it at a temporary directory in tests (see tests/publications/conftest.py).
+    """
+
+    class Meta:
+        model = "publications.Publication"
+
+    title = factory.Sequence(lambda n: f"Carnet de test {n}")
+    slug = factory.Sequence(lambda n: f"carnet-de-test-{n}")
+    collection = "carnets"
+    kind = "carnet"
+    published_on = factory.LazyFunction(lambda: _date(2024, 1, 1))
+    published_on_precision = "year"
+    summary = "Un carnet qui raconte une coopération entre acteurs d'un territoire."
+    pdf_file = factory.LazyAttribute(_summary_pdf_file)

@@ -1,0 +1,134 @@
+"""What the public and members send to the staff: membership applications, corrections, proposed changes.
+
+Each view stores the submission, emails the staff and never publishes anything itself (see
+directory/moderation.py). Public forms are rate-limited per IP and carry a honeypot field.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from apes_portal.antispam import rate_limited
+from directory.forms import CorrectionRequestForm, MembershipApplicationForm, ProposedChangeForm
+from directory.models import Organisation, OrganisationMembership, ProposedChange, ReviewStatus
+from directory.moderation import notify_staff
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("membership-application", "5/h")
+def membership_apply(request):
+    form = MembershipApplicationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        application = form.save()
+        notify_staff(
+            request,
+            f"Nouvelle demande d'adhésion : {application.organisation_name}",
+            "emails/membership_application.txt",
+            {
+                "application": application,
+                "admin_path": reverse("admin:directory_membershipapplication_change", args=[application.pk]),
+            },
+        )
+        return redirect("directory:membership-thanks")
+    return render(request, "directory/submissions/application_form.html", {"form": form})
+
+
+def membership_thanks(request):
+    return render(request, "directory/submissions/application_thanks.html")
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("correction-request", "5/h")
+def correction_create(request, slug):
+    organisation = get_object_or_404(Organisation.objects.published().select_related("commune"), slug=slug)
+    form = CorrectionRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        correction = form.save(commit=False)
+        correction.organisation = organisation
+        correction.save()
+        notify_staff(
+            request,
+            f"Correction signalée : {organisation.name}",
+            "emails/correction_request.txt",
+            {
+                "correction": correction,
+                "organisation": organisation,
+                "admin_path": reverse("admin:directory_correctionrequest_change", args=[correction.pk]),
+            },
+        )
+        messages.success(request, "Merci : votre signalement a bien été transmis à l'équipe de l'Apes.")
+        return redirect(organisation)
+    return render(request, "directory/submissions/correction_form.html", {"form": form, "organisation": organisation})
+
+
+class MemberLoginView(auth_views.LoginView):
+    """Sign-in for members (non-staff accounts); django-axes locks out repeated failures."""
+
+    template_name = "directory/submissions/member_login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("directory:member-space")
+
+
+class MemberLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("home")
+
+
+def _member_organisation(request):
+    """The organisation the signed-in member works on: ?organisation=<slug> among theirs, or their first."""
+    memberships = OrganisationMembership.objects.filter(user=request.user).select_related("organisation")
+    slug = request.GET.get("organisation") or request.POST.get("organisation")
+    if slug:
+        membership = memberships.filter(organisation__slug=slug).first()
+        if membership is None:
+            raise Http404("Vous n'êtes rattaché·e à aucune organisation portant ce nom.")
+        return membership.organisation, memberships
+    membership = memberships.first()
+    return (membership.organisation if membership else None), memberships
+
+
+@login_required(login_url=reverse_lazy("directory:member-login"))
+@require_http_methods(["GET", "POST"])
+def member_space(request):
+    organisation, memberships = _member_organisation(request)
+    if organisation is None:
+        return render(request, "directory/submissions/member_space.html", {"organisation": None})
+
+    form = ProposedChangeForm(request.POST if request.method == "POST" else None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        change = ProposedChange.objects.create(
+            organisation=organisation,
+            proposed_by=request.user,
+            changes=form.changes(),
+            message=form.cleaned_data["message"],
+        )
+        notify_staff(
+            request,
+            f"Modification proposée : {organisation.name}",
+            "emails/proposed_change.txt",
+            {
+                "change": change,
+                "organisation": organisation,
+                "admin_path": reverse("admin:directory_proposedchange_change", args=[change.pk]),
+            },
+        )
+        messages.success(
+            request,
+            "Merci : vos modifications sont transmises à l'équipe de l'Apes, qui les vérifiera avant publication.",
+        )
+        return redirect(f"{reverse('directory:member-space')}?organisation={organisation.slug}")
+
+    pending = organisation.proposed_changes.filter(status=ReviewStatus.NEW, proposed_by=request.user)
+    return render(
+        request,
+        "directory/submissions/member_space.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "form": form,
+            "pending_changes": pending,
+        },
+    )
