@@ -132,38 +132,3 @@ class ProposedChangeFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     proposed_by = factory.SubFactory(UserFactory)
     changes = factory.LazyFunction(lambda: {"website": "https://nouveau-site.example"})
-
-
-def _date(year, month, day):
-    import datetime
-
-    return datetime.date(year, month, day)
-
-
-def _summary_pdf_file(publication):
-    """A real PDF (title page + summary) named after the publication, built like the demo PDFs."""
-    from django.core.files.base import ContentFile
-
-    from publications.pdf import SummaryDocument, build_summary_pdf
-
-    document = SummaryDocument(title=publication.title, summary=["Un document pour tester le portail."])
-    return ContentFile(build_summary_pdf(document), name=f"{publication.slug}.pdf")
-
-
-class PublicationFactory(factory.django.DjangoModelFactory):
-    """A published carnet with a real two-page PDF (cover and previews are rendered from it).
-
-    Files go to MEDIA_ROOT: point it at a temporary directory in tests (see tests/publications/conftest.py).
-    """
-
-    class Meta:
-        model = "publications.Publication"
-
-    title = factory.Sequence(lambda n: f"Carnet de test {n}")
-    slug = factory.Sequence(lambda n: f"carnet-de-test-{n}")
-    collection = "carnets"
-    kind = "carnet"
-    published_on = factory.LazyFunction(lambda: _date(2024, 1, 1))
-    published_on_precision = "year"
-    summary = "Un carnet qui raconte une coopération entre acteurs d'un territoire."
-    pdf_file = factory.LazyAttribute(_summary_pdf_file)
