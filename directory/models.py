@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
-from directory.search import normalize
+from directory.search import compact, normalize, search_filter
 
 
 class Sector(models.Model):
@@ -43,6 +43,20 @@ class OrganisationQuerySet(models.QuerySet):
 
     def in_epci(self, epci):
         return self.filter(commune__epci=epci)
+
+    def search(self, query):
+        """Forgiving search (case, accents, punctuation, small typos): see `directory.search.search_filter`.
+
+        Annotates each row with `search_rank` (higher is better) when the query is not empty.
+        """
+        return search_filter(self, query)
+
+    def for_cards(self):
+        """What a list card shows (commune, sectors) in a fixed number of queries, whatever the page size."""
+        return self.select_related("commune").prefetch_related("sectors")
+
+    def located(self):
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
 class Organisation(models.Model):
@@ -207,11 +221,27 @@ class Organisation(models.Model):
         parts = [self.name, self.legal_form, self.short_description]
         if self.commune_id:
             parts.append(self.commune.name)
+        # A space-free copy of the name lets "activcites" find "Activ'Cités" with the same trigram index.
+        parts.append(compact(self.name))
         return normalize(" ".join(p for p in parts if p))
 
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+
+def _directory_data_changed(**kwargs):
+    """Any change to organisations or their links invalidates cached map data and exports (see geojson.py)."""
+    from directory.geojson import bump_data_version
+
+    bump_data_version()
+
+
+for _sender in (Organisation, Sector):
+    models.signals.post_save.connect(_directory_data_changed, sender=_sender, dispatch_uid=f"data-save-{_sender}")
+    models.signals.post_delete.connect(_directory_data_changed, sender=_sender, dispatch_uid=f"data-del-{_sender}")
+for _through in (Organisation.sectors.through, Organisation.themes.through, Organisation.ptces.through):
+    models.signals.m2m_changed.connect(_directory_data_changed, sender=_through, dispatch_uid=f"data-m2m-{_through}")
 
 
 # --- Public submissions, member accounts and moderation ------------------------------------------

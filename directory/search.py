@@ -24,3 +24,65 @@ def normalize(text):
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALNUM.sub(" ", stripped.lower()).strip()
+
+
+def compact(text):
+    """The normalised text without spaces, so that "activcites" finds "Activ'Cités"."""
+    return normalize(text).replace(" ", "")
+
+
+# Words shorter than this are too noisy for trigram matching ("de", "la", "du"): a query made only
+# of them falls back to a plain substring match.
+MIN_TRIGRAM_WORD = 3
+
+
+def search_filter(queryset, query):
+    """Filter `queryset` (organisations) on the normalised `search_text` column, then rank it.
+
+    PostgreSQL: a row matches when the whole query is a substring of the search text, or is
+    word-similar to it (pg_trgm `<%`: small typos), or when each of its words of three letters or
+    more is word-similar to it (words spread over name, commune and description). All three arms use
+    operators that the GIN trigram index serves (LIKE, `%>`), so the planner can combine them with a
+    BitmapOr. Rows are annotated with `search_rank`: trigram word similarity plus a French
+    full-text rank (`ts_rank` on the already unaccented text).
+
+    SQLite: each word must be a substring of the search text (accent-, case- and punctuation-
+    insensitive thanks to the normalisation, no typo tolerance); `search_rank` favours names that
+    start with the query.
+
+    The search text holds a space-free copy of the name (see `Organisation.build_search_text`), so a
+    query typed without spaces ("activcites") is a plain substring match on both databases.
+    """
+    from django.db import connection
+    from django.db.models import Case, F, FloatField, Q, Value, When
+
+    normalised = normalize(query)
+    if not normalised:
+        return queryset
+    words = normalised.split()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.lookups import TrigramWordSimilar
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+
+        condition = Q(search_text__contains=normalised) | Q(TrigramWordSimilar(F("search_text"), Value(normalised)))
+        long_words = [word for word in words if len(word) >= MIN_TRIGRAM_WORD]
+        if len(long_words) > 1:
+            each_word = Q()
+            for word in long_words:
+                each_word &= Q(TrigramWordSimilar(F("search_text"), Value(word)))
+            condition |= each_word
+        rank = TrigramWordSimilarity(Value(normalised), "search_text") + SearchRank(
+            SearchVector("search_text", config="french"),
+            SearchQuery(normalised, config="french", search_type="plain"),
+        )
+        return queryset.filter(condition).annotate(search_rank=rank)
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=word)
+    rank = Case(
+        When(search_text__startswith=normalised, then=Value(2.0)),
+        When(search_text__contains=normalised, then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return queryset.filter(condition).annotate(search_rank=rank)

@@ -1,12 +1,25 @@
-"""URLs of the directory app (placeholders until the app's views land)."""
+"""URLs of the directory app: public paths in French, names in English."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from directory.views import data, public, submissions
 
 app_name = "directory"
 
 urlpatterns = [
-    path("annuaire/", TemplateView.as_view(template_name="pages/coming_soon.html"), name="organisation-list"),
-    path("carte/", TemplateView.as_view(template_name="pages/coming_soon.html"), name="map"),
-    path("annuaire/<slug:slug>/", TemplateView.as_view(template_name="pages/coming_soon.html"), name="organisation-detail"),
+    path("annuaire/", public.OrganisationListView.as_view(), name="organisation-list"),
+    path("annuaire/export.csv", data.organisations_csv, name="organisation-export-csv"),
+    path("annuaire/<slug:slug>/", public.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("annuaire/<slug:slug>/courriel/", public.organisation_email, name="organisation-email"),
+    path("carte/", public.MapView.as_view(), name="map"),
+    path("carte/embed/", public.MapEmbedView.as_view(), name="map-embed"),
+    path("api/organisations.geojson", data.organisations_geojson, name="organisation-geojson"),
+    path("api/epci.geojson", data.epci_geojson, name="epci-geojson"),
+    # Submissions to the staff (admin helper): membership, corrections, member space.
+    path("adherer/", submissions.membership_apply, name="membership-apply"),
+    path("adherer/merci/", submissions.membership_thanks, name="membership-thanks"),
+    path("annuaire/<slug:slug>/signaler/", submissions.correction_create, name="correction-create"),
+    path("espace-membre/", submissions.member_space, name="member-space"),
+    path("espace-membre/connexion/", submissions.MemberLoginView.as_view(), name="member-login"),
+    path("espace-membre/deconnexion/", submissions.MemberLogoutView.as_view(), name="member-logout"),
 ]

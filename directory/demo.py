@@ -1,0 +1,128 @@
+"""Demo content of the directory: the sector taxonomy, the organisations named in the network's documents,
+and synthetic organisations for scale tests (`seed_demo --organisations N`).
+
+The content itself is data: fixtures/directory/sectors.json and fixtures/directory/organisations.json
+(facts from the seeds, written in our own words). Idempotent: rows are matched on their slug.
+"""
+
+import datetime
+import json
+import random
+from pathlib import Path
+
+from django.db import transaction
+
+from directory.geojson import bump_data_version
+from directory.models import Organisation, Sector
+from directory.search import compact, normalize
+from territories.models import Commune, Epci, Theme
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "directory"
+SYNTHETIC_PREFIX = "structure-d-essai-"
+SYNTHETIC_NAME = "Structure d'essai n°{number}"
+
+_CONTENT_FIELDS = [
+    "name",
+    "kind",
+    "legal_form",
+    "short_description",
+    "description",
+    "address",
+    "postal_code",
+    "email",
+    "phone",
+    "website",
+    "facebook_url",
+    "linkedin_url",
+    "instagram_url",
+    "is_member",
+    "status",
+]
+
+
+def load(name):
+    with open(FIXTURES / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def seed_reference(log):
+    sectors = load("sectors.json")
+    for order, sector in enumerate(sectors):
+        Sector.objects.update_or_create(slug=sector["slug"], defaults={"name": sector["name"], "order": order})
+    log(f"{len(sectors)} activity sectors")
+
+
+@transaction.atomic
+def seed(log):
+    rows = load("organisations.json")
+    communes = Commune.objects.in_bulk([row["commune"] for row in rows], field_name="insee_code")
+    epcis = Epci.objects.in_bulk(
+        [row["represented_epci"] for row in rows if row.get("represented_epci")], field_name="siren"
+    )
+    sectors = Sector.objects.in_bulk(field_name="slug")
+    themes = Theme.objects.in_bulk(field_name="slug")
+    saved = {}
+    for row in rows:
+        defaults = {field: row.get(field, "") for field in _CONTENT_FIELDS}
+        defaults["is_member"] = row.get("is_member", False)
+        defaults["status"] = row.get("status", Organisation.Status.ACTIVE)
+        defaults["closed_on"] = datetime.date.fromisoformat(row["closed_on"]) if row.get("closed_on") else None
+        defaults["commune"] = communes.get(row["commune"])
+        defaults["represented_epci"] = epcis.get(row.get("represented_epci"))
+        defaults["is_published"] = True
+        if defaults["commune"] is None:
+            log(f"  ! {row['slug']}: commune {row['commune']} not loaded, left without a place")
+        organisation, _ = Organisation.objects.update_or_create(slug=row["slug"], defaults=defaults)
+        organisation.sectors.set([sectors[slug] for slug in row.get("sectors", []) if slug in sectors])
+        organisation.themes.set([themes[slug] for slug in row.get("themes", []) if slug in themes])
+        saved[row["slug"]] = organisation
+    for row in rows:
+        saved[row["slug"]].ptces.set([saved[slug] for slug in row.get("ptces", [])])
+    log(f"{len(rows)} organisations ({sum(row['kind'] == 'ptce' for row in rows)} PTCE)")
+
+
+def seed_synthetic(count, log, *, seed_value=2024):
+    """Add `count` clearly synthetic organisations spread over real communes, for scale tests.
+
+    bulk_create skips save(), so the search text and the coordinates (commune centre, jittered so
+    that clusters look real) are computed here. Reruns continue the numbering.
+    """
+    communes = list(Commune.objects.only("id", "name", "latitude", "longitude"))
+    if not communes:
+        log("no communes loaded: load the geography first (seed_demo does)")
+        return 0
+    randomiser = random.Random(seed_value)
+    kinds = [value for value, _ in Organisation.Kind.choices]
+    sector_ids = list(Sector.objects.values_list("id", flat=True))
+    start = Organisation.objects.filter(slug__startswith=SYNTHETIC_PREFIX).count() + 1
+    batch = []
+    for number in range(start, start + count):
+        commune = randomiser.choice(communes)
+        name = SYNTHETIC_NAME.format(number=number)
+        description = "Organisation fictive créée pour les tests de charge de l'annuaire."
+        batch.append(
+            Organisation(
+                name=name,
+                slug=f"{SYNTHETIC_PREFIX}{number}",
+                kind=randomiser.choice(kinds),
+                short_description=description,
+                commune=commune,
+                latitude=round(commune.latitude + randomiser.uniform(-0.01, 0.01), 5),
+                longitude=round(commune.longitude + randomiser.uniform(-0.015, 0.015), 5),
+                location_is_approximate=True,
+                is_member=randomiser.random() < 0.05,
+                search_text=normalize(f"{name} {description} {commune.name} {compact(name)}"),
+            )
+        )
+    with transaction.atomic():
+        created = Organisation.objects.bulk_create(batch, batch_size=2000)
+        if sector_ids:
+            through = Organisation.sectors.through
+            links = [
+                through(organisation_id=organisation.pk, sector_id=randomiser.choice(sector_ids))
+                for organisation in created
+            ]
+            through.objects.bulk_create(links, batch_size=5000)
+    bump_data_version()
+    log(f"{len(created)} synthetic organisations ({SYNTHETIC_NAME.format(number=start)} onwards)")
+    return len(created)

@@ -1,0 +1,245 @@
+"""Public pages of the directory: the filtered list, an organisation's page, the map and its embeddable twin."""
+
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+
+from apes_portal.antispam import rate_limited
+from directory import geojson
+from directory.filters import OrganisationFilterSet
+from directory.models import Organisation
+
+PAGE_SIZE = 24
+
+
+class FilteredMixin:
+    """Builds the FilterSet from the query string (always bound: an empty query string is a valid state)."""
+
+    def get_filterset(self):
+        if not hasattr(self, "filterset"):
+            self.filterset = OrganisationFilterSet(self.request.GET.copy())
+        return self.filterset
+
+    def filter_context(self):
+        filterset = self.get_filterset()
+        query = geojson.normalised_query(self.request.GET, ignore=("page",))
+        return {
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "filter_errors": filterset.filter_errors(),
+            "active_filters": filterset.active_filters(),
+            "query": query,
+            "licence": geojson.LICENCE,
+            "licence_url": geojson.LICENCE_URL,
+        }
+
+
+class OrganisationListView(FilteredMixin, ListView):
+    """`/annuaire/`: the accessible list. The query string is the whole state (shareable, works without JS)."""
+
+    template_name = "directory/organisation_list.html"
+    context_object_name = "organisations"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return self.get_filterset().qs.for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.filter_context())
+        return context
+
+
+def map_config(request, *, embed=False):
+    """Small settings for directory-map.js, passed with json_script (no inline script under our CSP)."""
+    leaflet = settings.LEAFLET_CONFIG
+    return {
+        "dataUrl": reverse("directory:organisation-geojson"),
+        "epciUrl": reverse("directory:epci-geojson"),
+        "listUrl": reverse("directory:organisation-list"),
+        "detailUrl": reverse("directory:organisation-detail", kwargs={"slug": "__slug__"}),
+        "tilesUrl": settings.MAP_TILES_URL,
+        "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
+        "center": list(leaflet["DEFAULT_CENTER"]),
+        "zoom": leaflet["DEFAULT_ZOOM"],
+        "minZoom": leaflet["MIN_ZOOM"],
+        "maxZoom": leaflet["MAX_ZOOM"],
+        "kinds": dict(Organisation.Kind.choices),
+        "embed": embed,
+    }
+
+
+class MapView(FilteredMixin, TemplateView):
+    """`/carte/`: the clustered map, with the same filters as the list kept in the URL."""
+
+    template_name = "directory/map.html"
+    embed = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.filter_context())
+        context["map_config"] = map_config(self.request, embed=self.embed)
+        context["kinds"] = Organisation.Kind.choices
+        return context
+
+
+@method_decorator(xframe_options_exempt, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["*"]}), name="dispatch")
+class MapEmbedView(MapView):
+    """`/carte/embed/`: the map without the site's chrome, for partner sites. The only page that may be framed."""
+
+    template_name = "directory/map_embed.html"
+    embed = True
+
+
+def organisation_detail_queryset():
+    """An organisation with everything its page shows, in a fixed number of queries.
+
+    One query for the organisation, its commune, department and EPCIs (joins), then one each for
+    sectors, themes, the PTCEs it belongs to and, for a PTCE, its members — however many there are.
+    """
+    published = Organisation.objects.published()
+    return published.select_related("commune__department", "commune__epci", "represented_epci").prefetch_related(
+        "sectors",
+        "themes",
+        Prefetch("ptces", queryset=published.only("id", "name", "slug", "kind").order_by("name")),
+        Prefetch(
+            "ptce_members",
+            queryset=published.select_related("commune").only("id", "name", "slug", "kind", "commune__name"),
+        ),
+    )
+
+
+class OrganisationDetailView(DetailView):
+    """`/annuaire/<slug>/`: an organisation's page. Unpublished ones are 404; a former slug redirects (301)."""
+
+    template_name = "directory/organisation_detail.html"
+    context_object_name = "organisation"
+    show_email = False
+
+    def get_queryset(self):
+        return organisation_detail_queryset()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            current = self.renamed_organisation(kwargs["slug"])
+            if current is None:
+                raise
+            return HttpResponsePermanentRedirect(current.get_absolute_url())
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.show_email:
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    @staticmethod
+    def renamed_organisation(slug):
+        """The published organisation that once had `slug` (its change history remembers it), or None."""
+        old = Organisation.history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True).first()
+        if old is None:
+            return None
+        return Organisation.objects.published().exclude(slug=slug).filter(pk=old).only("slug").first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = self.object
+        context["show_email"] = self.show_email
+        context["json_ld"] = organisation_json_ld(self.request, organisation)
+        context["ptces"] = list(organisation.ptces.all())
+        context["ptce_members"] = list(organisation.ptce_members.all()) if organisation.kind == "ptce" else []
+        if organisation.latitude is not None and organisation.longitude is not None:
+            context["map_config"] = {
+                "lat": organisation.latitude,
+                "lng": organisation.longitude,
+                "kind": organisation.kind,
+                "name": organisation.name,
+                "tilesUrl": settings.MAP_TILES_URL,
+                "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
+                "zoom": 11 if organisation.location_is_approximate else 15,
+            }
+        return context
+
+
+class OrganisationEmailView(OrganisationDetailView):
+    """The same page with the email address written out, after a click on "Afficher le courriel".
+
+    The address is never in the HTML of the public page: a harvester must POST (with the CSRF
+    token) for each organisation, within a per-IP rate limit. People without JavaScript get it too.
+    """
+
+    show_email = True
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+
+organisation_email = rate_limited("directory-email", "30/h")(require_POST(OrganisationEmailView.as_view()))
+
+
+def organisation_json_ld(request, organisation):
+    """schema.org Organization for search engines (no email: that one stays behind the button)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": organisation.name,
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+    }
+    if organisation.short_description:
+        data["description"] = organisation.short_description
+    if organisation.legal_form:
+        data["legalName"] = organisation.name
+    if organisation.siren:
+        data["taxID"] = organisation.siren
+    if organisation.commune_id:
+        address = {
+            "@type": "PostalAddress",
+            "addressLocality": organisation.commune.name,
+            "addressRegion": "Hauts-de-France",
+            "addressCountry": "FR",
+        }
+        if organisation.address:
+            address["streetAddress"] = organisation.address
+        if organisation.postal_code:
+            address["postalCode"] = organisation.postal_code
+        data["address"] = address
+    if organisation.latitude is not None and not organisation.location_is_approximate:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": round(organisation.latitude, 5),
+            "longitude": round(organisation.longitude, 5),
+        }
+    if organisation.phone:
+        data["telephone"] = organisation.phone
+    if organisation.logo:
+        data["logo"] = request.build_absolute_uri(organisation.logo.url)
+    same_as = [
+        url
+        for url in (
+            organisation.website,
+            organisation.facebook_url,
+            organisation.linkedin_url,
+            organisation.instagram_url,
+        )
+        if url
+    ]
+    if same_as:
+        data["sameAs"] = same_as
+    if organisation.closed_on:
+        data["dissolutionDate"] = organisation.closed_on.isoformat()
+    member_of = [
+        {"@type": "Organization", "name": ptce.name, "url": request.build_absolute_uri(ptce.get_absolute_url())}
+        for ptce in organisation.ptces.all()
+    ]
+    if organisation.is_member:
+        member_of.append({"@type": "Organization", "name": "Apes Hauts-de-France"})
+    if member_of:
+        data["memberOf"] = member_of
+    return data

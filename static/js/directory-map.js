@@ -1,0 +1,249 @@
+// The actor map (/carte/ and /carte/embed/): clustered markers coloured by kind, the list's filters
+// kept in the URL both ways, an optional layer of EPCI boundaries, and "around me".
+// Data comes from the GeoJSON endpoint named in the json_script config; no inline script (CSP).
+import { cleanQuery } from "./directory-filters.js";
+
+const L = window.L;
+const config = JSON.parse(document.getElementById("map-config").textContent);
+const mapElement = document.querySelector("[data-map]");
+const statusElement = document.getElementById("map-status");
+const form = document.querySelector("[data-filter-form]");
+
+const map = L.map(mapElement, { minZoom: config.minZoom, maxZoom: config.maxZoom }).setView(
+  config.center,
+  config.zoom,
+);
+L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: config.maxZoom }).addTo(map);
+
+const clusters = L.markerClusterGroup({
+  chunkedLoading: true, // adds 20,000 markers in slices, the page stays responsive
+  showCoverageOnHover: false,
+  maxClusterRadius: 60,
+});
+map.addLayer(clusters);
+
+const icons = new Map();
+function iconFor(properties) {
+  const key = `${properties.k}${properties.c ? "-closed" : ""}`;
+  if (!icons.has(key)) {
+    icons.set(
+      key,
+      L.divIcon({
+        className: `org-marker kind--${properties.k}${properties.c ? " org-marker--closed" : ""}`,
+        iconSize: [16, 16],
+        iconAnchor: [8, 8],
+        popupAnchor: [0, -8],
+      }),
+    );
+  }
+  return icons.get(key);
+}
+
+function detailUrl(slug) {
+  return config.detailUrl.replace("__slug__", encodeURIComponent(slug));
+}
+
+// Built with DOM nodes, never innerHTML: names come from the database.
+function popupFor(feature) {
+  const properties = feature.properties;
+  const box = document.createElement("div");
+  box.className = "org-popup";
+  const title = document.createElement("p");
+  title.className = "org-popup__title";
+  const link = document.createElement("a");
+  link.href = detailUrl(feature.id);
+  link.textContent = properties.n;
+  if (config.embed) {
+    link.target = "_blank";
+    link.rel = "noopener";
+  }
+  title.append(link);
+  const kind = document.createElement("p");
+  kind.textContent = config.kinds[properties.k] || properties.k;
+  box.append(title, kind);
+  if (properties.c) {
+    const closed = document.createElement("p");
+    closed.textContent = "Structure fermée";
+    box.append(closed);
+  }
+  if (properties.m) {
+    const member = document.createElement("p");
+    member.textContent = "Adhérent de l'Apes";
+    box.append(member);
+  }
+  return box;
+}
+
+function setStatus(text) {
+  if (statusElement) statusElement.textContent = text;
+}
+
+function currentQuery() {
+  if (form) return cleanQuery(form);
+  return new URLSearchParams(window.location.search);
+}
+
+function updateLinks(query) {
+  const suffix = query ? `?${query}` : "";
+  for (const [selector, base] of [
+    ["[data-list-link]", config.listUrl],
+    ["[data-geojson-link]", config.dataUrl],
+  ]) {
+    const element = document.querySelector(selector);
+    if (element) element.href = base + suffix;
+  }
+  for (const selector of ["[data-csv-link]", "[data-embed-link]"]) {
+    const element = document.querySelector(selector);
+    if (element) element.href = element.href.split("?")[0] + suffix;
+  }
+}
+
+let controller = null;
+async function load() {
+  const params = currentQuery();
+  params.delete("page");
+  params.delete("sort");
+  const query = params.toString();
+  if (controller) controller.abort();
+  controller = new AbortController();
+  setStatus("Chargement des structures…");
+  mapElement.setAttribute("aria-busy", "true");
+  let response;
+  try {
+    response = await fetch(config.dataUrl + (query ? `?${query}` : ""), {
+      signal: controller.signal,
+      headers: { Accept: "application/geo+json" },
+    });
+  } catch (error) {
+    if (error.name !== "AbortError") setStatus("Les structures n'ont pas pu être chargées. Réessayez plus tard.");
+    return;
+  }
+  if (!response.ok) {
+    let detail = "";
+    try {
+      detail = (await response.json()).erreurs.join(" ");
+    } catch {
+      detail = "";
+    }
+    setStatus(`Ces filtres n'ont pas pu être appliqués. ${detail}`.trim());
+    mapElement.removeAttribute("aria-busy");
+    return;
+  }
+  const data = await response.json();
+  clusters.clearLayers();
+  const markers = data.features.map((feature) => {
+    const [lng, lat] = feature.geometry.coordinates;
+    const marker = L.marker([lat, lng], { icon: iconFor(feature.properties), title: feature.properties.n });
+    marker.bindPopup(() => popupFor(feature));
+    return marker;
+  });
+  clusters.addLayers(markers);
+  const count = markers.length;
+  mapElement.dataset.count = String(count);
+  mapElement.removeAttribute("aria-busy");
+  setStatus(
+    count === 0
+      ? "Aucune structure ne correspond à ces filtres."
+      : `${count} structure${count > 1 ? "s" : ""} sur la carte.`,
+  );
+  updateLinks(query);
+  if (count > 0 && query) map.fitBounds(clusters.getBounds(), { maxZoom: 13, padding: [20, 20] });
+}
+
+// Filters -> URL (replaceState, no history spam) -> data.
+function applyFilters() {
+  const query = cleanQuery(form).toString();
+  window.history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : ""));
+  load();
+}
+
+if (form) {
+  let typing = null;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    applyFilters();
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.type !== "search") applyFilters();
+  });
+  form.addEventListener("input", (event) => {
+    if (event.target.type !== "search") return;
+    clearTimeout(typing);
+    typing = setTimeout(applyFilters, 400);
+  });
+  const reset = form.querySelector(".filter-reset");
+  if (reset) {
+    reset.addEventListener("click", (event) => {
+      event.preventDefault();
+      form.reset();
+      for (const element of form.elements) {
+        if (element.type === "checkbox") element.checked = false;
+        else if (element.tagName === "SELECT") element.selectedIndex = 0;
+        else if (element.type === "search" || element.type === "text") element.value = "";
+      }
+      applyFilters();
+    });
+  }
+}
+
+// Tools need JavaScript, so they are shown only now.
+const tools = document.querySelector("[data-map-tools]");
+if (tools) tools.hidden = false;
+
+let epciLayer = null;
+const epciToggle = document.querySelector("[data-epci-toggle]");
+if (epciToggle) {
+  epciToggle.addEventListener("change", async () => {
+    if (!epciToggle.checked) {
+      if (epciLayer) map.removeLayer(epciLayer);
+      return;
+    }
+    if (!epciLayer) {
+      try {
+        const response = await fetch(config.epciUrl, { headers: { Accept: "application/geo+json" } });
+        const data = await response.json();
+        epciLayer = L.geoJSON(data, {
+          interactive: true,
+          style: (feature) =>
+            feature.properties.p
+              ? { color: "#b5462f", weight: 2, fillColor: "#b5462f", fillOpacity: 0.12 }
+              : { color: "#4f5d58", weight: 1, fillOpacity: 0 },
+          onEachFeature: (feature, layer) =>
+            layer.bindTooltip(feature.properties.p ? `${feature.properties.n} (partenaire de l'Apes)` : feature.properties.n),
+        });
+      } catch {
+        setStatus("Les contours des intercommunalités n'ont pas pu être chargés.");
+        epciToggle.checked = false;
+        return;
+      }
+    }
+    epciLayer.addTo(map);
+    epciLayer.bringToBack();
+  });
+}
+
+let here = null;
+const locate = document.querySelector("[data-locate]");
+if (locate) {
+  if (!("geolocation" in navigator)) {
+    locate.disabled = true;
+  }
+  locate.addEventListener("click", () => {
+    setStatus("Recherche de votre position…");
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const latlng = [position.coords.latitude, position.coords.longitude];
+        if (here) map.removeLayer(here);
+        here = L.circleMarker(latlng, { radius: 8, color: "#1d4ed8", weight: 3, fillOpacity: 0.4 })
+          .bindTooltip("Vous êtes ici")
+          .addTo(map);
+        map.setView(latlng, 12);
+        setStatus("La carte est centrée sur votre position.");
+      },
+      () => setStatus("Votre position n'est pas disponible (refusée ou introuvable). La carte reste sur la région."),
+      { timeout: 10000, maximumAge: 600000 },
+    );
+  });
+}
+
+load();

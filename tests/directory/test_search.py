@@ -1,0 +1,86 @@
+"""Search that forgives: case, accents, apostrophes, hyphens, missing spaces and small typos."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from directory.models import Organisation
+from directory.search import normalize
+from tests.factories import CommuneFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("directory:organisation-list")
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="typo tolerance needs pg_trgm")
+
+
+@pytest.fixture
+def actors(db):
+    lens = CommuneFactory(name="Mazingarbe", slug="mazingarbe")
+    OrganisationFactory(name="Activ'Cités", slug="activ-cites", commune=lens, short_description="Régie de quartier.")
+    OrganisationFactory(name="Les Compagnons du compost", slug="compagnons", short_description="Compostage.")
+    OrganisationFactory(name="La Maison du Vélo", slug="maison-du-velo", short_description="Atelier de réparation.")
+    OrganisationFactory(name="Les Déchainés du bocal", slug="dechaines", short_description="Bocaux en verre.")
+    OrganisationFactory(name="Fédération Locale Alternative Culturelle", slug="flac", short_description="Tiers-lieu.")
+
+
+def names(query):
+    return list(Organisation.objects.published().search(query).order_by("-search_rank").values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "query", ["activ cites", "Activ'Cités", "activcites", "ACTIV-CITES", "activ’cités", "  Activ  Cités "]
+)
+def test_every_spelling_of_activ_cites_finds_it(actors, query):
+    assert names(query)[0] == "Activ'Cités"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("velo", "La Maison du Vélo"),
+        ("MAISON DU VÉLO", "La Maison du Vélo"),
+        ("déchainés", "Les Déchainés du bocal"),
+        ("dechaines bocal", "Les Déchainés du bocal"),
+        ("compost", "Les Compagnons du compost"),
+        ("mazingarbe", "Activ'Cités"),  # the commune is searchable too
+        ("regie quartier", "Activ'Cités"),  # and the short description
+    ],
+)
+def test_accents_case_and_word_order_do_not_matter(actors, query, expected):
+    assert expected in names(query)
+
+
+def test_unrelated_query_finds_nothing(actors):
+    assert names("boulangerie industrielle") == []
+
+
+def test_a_query_of_punctuation_only_keeps_everything(actors):
+    assert Organisation.objects.search("'-!?").count() == Organisation.objects.count()
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("compagons du compost", "Les Compagnons du compost"),
+        ("dechainé du boccal", "Les Déchainés du bocal"),
+        ("maison du vello", "La Maison du Vélo"),
+        ("activ citées", "Activ'Cités"),
+    ],
+)
+def test_small_typos_are_forgiven_on_postgresql(actors, query, expected):
+    assert names(query)[0] == expected
+
+
+def test_the_list_ranks_the_best_match_first(visitor, actors):
+    OrganisationFactory(name="Cités unies", slug="cites-unies")
+    response = visitor.get(LIST_URL, {"q": "activ cites"})
+    assert response.status_code == 200
+    assert list(response.context["organisations"])[0].name == "Activ'Cités"
+
+
+def test_search_text_holds_a_space_free_copy_of_the_name(actors):
+    organisation = Organisation.objects.get(slug="activ-cites")
+    assert "activcites" in organisation.search_text
+    assert organisation.search_text == normalize(organisation.search_text)
