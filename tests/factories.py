@@ -132,3 +132,80 @@ class ProposedChangeFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     proposed_by = factory.SubFactory(UserFactory)
     changes = factory.LazyFunction(lambda: {"website": "https://nouveau-site.example"})
+
+
+# --- proposals (Municipales 2026) -------------------------------------------------------------
+# Models named by string so this block needs no import of its own.
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Campaign"
+        django_get_or_create = ["slug"]
+
+    title = "Municipales 2026 : nos propositions"
+    slug = factory.Sequence(lambda n: f"campagne-{n}")
+    year = 2026
+    summary = "Des mesures concrètes pour les communes et les intercommunalités."
+    introduction = "Une économie au service du mieux vivre.\n\nDes propositions pour le mandat."
+    context = "L'intercommunalité est l'échelle la plus efficace."
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Axis"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"axe-{n}")
+    title = factory.Sequence(lambda n: f"Axe numéro {n}")
+    introduction = "Pourquoi cet axe compte."
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Proposal"
+
+    axis = factory.SubFactory(AxisFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    slug = factory.Sequence(lambda n: f"mesure-{n}")
+    title = factory.Sequence(lambda n: f"Mesure concrète {n}")
+    text = "Ce que la collectivité peut faire."
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A commitment; `status` defaults to validated (public). Pass proposals=[...] to link some."""
+
+    class Meta:
+        model = "proposals.Commitment"
+        skip_postgeneration_save = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "elu"
+    full_name = factory.Sequence(lambda n: f"Camille Élue {n}")
+    role = "Maire"
+    commune = factory.SubFactory(CommuneFactory)
+    epci = factory.LazyAttribute(lambda c: c.commune.epci if c.commune else None)
+    email = factory.Sequence(lambda n: f"signataire{n}@mairie.example")
+    status = "validated"
+    validated_at = factory.LazyFunction(_now)
+
+    @factory.post_generation
+    def proposals(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.proposals.set(extracted)
+
+
+class CommitmentUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.CommitmentUpdate"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    status = "en-cours"
+    note = "Une délibération a été votée."

@@ -1,0 +1,165 @@
+"""Admin of the Municipales 2026 campaign: content with history, commitment moderation and follow-up."""
+
+from django.contrib import admin, messages
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from proposals.models import Axis, Campaign, Commitment, CommitmentUpdate, Proposal
+
+
+class AxisInline(admin.TabularInline):
+    model = Axis
+    fields = ["order", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "year", "is_published", "commitments_open", "updated_at"]
+    list_filter = ["is_published", "commitments_open"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AxisInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "year", "summary", "is_published", "commitments_open"]}),
+        ("Dates de l'élection", {"fields": ["first_round_on", "second_round_on"]}),
+        ("Texte", {"fields": ["introduction", "context"]}),
+    ]
+
+
+class ProposalInline(admin.StackedInline):
+    model = Proposal
+    fields = ["order", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Axis)
+class AxisAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "campaign", "order"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProposalInline]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "axis", "order", "example_count"]
+    list_filter = ["axis__campaign", "axis"]
+    list_select_related = ["axis", "axis__campaign"]
+    search_fields = ["title", "text"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["example_organisations", "example_initiatives"]
+    filter_horizontal = ["themes", "sectors"]
+    fieldsets = [
+        (None, {"fields": ["axis", "order", "title", "slug", "text"]}),
+        ("Exemples", {"fields": ["example_organisations", "example_initiatives"]}),
+        ("Classement", {"fields": ["themes", "sectors"]}),
+    ]
+
+    @admin.display(description="exemples")
+    def example_count(self, obj):
+        return obj.example_organisations.count() + obj.example_initiatives.count()
+
+
+class CommitmentUpdateInline(admin.TabularInline):
+    model = CommitmentUpdate
+    fields = ["date", "status", "note"]
+    extra = 1
+    verbose_name = "note de suivi (publique)"
+    verbose_name_plural = "suivi pendant le mandat (public)"
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    title = "état d'avancement"
+    parameter_name = "avancement"
+
+    def lookups(self, request, model_admin):
+        return Commitment.FollowUp.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == Commitment.FollowUp.ENGAGED:
+            return queryset.filter(Q(latest_status__isnull=True) | Q(latest_status=self.value()))
+        if self.value():
+            return queryset.filter(latest_status=self.value())
+        return queryset
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "role", "territory_display", "kind", "status", "follow_up_display", "created_at"]
+    list_filter = ["status", FollowUpFilter, "kind", "campaign"]
+    list_select_related = ["commune", "epci"]
+    search_fields = ["full_name", "list_name", "email", "commune__name", "epci__name"]
+    autocomplete_fields = ["commune", "epci"]
+    filter_horizontal = ["proposals"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "confirmed_at", "validated_at", "validated_by", "anonymised_at", "public_link"]
+    inlines = [CommitmentUpdateInline]
+    actions = ["validate_selected", "reject_selected", "anonymise_selected"]
+    fieldsets = [
+        (None, {"fields": ["campaign", "status", "public_link"]}),
+        ("Signataire", {"fields": ["full_name", "kind", "role", "list_name", "email"]}),
+        ("Territoire", {"fields": ["commune", "epci"]}),
+        ("Propositions", {"fields": ["proposals"]}),
+        ("Historique", {"fields": ["created_at", "confirmed_at", "validated_at", "validated_by", "anonymised_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        latest = CommitmentUpdate.objects.filter(commitment=OuterRef("pk")).order_by("-date", "-pk")
+        return super().get_queryset(request).annotate(latest_status=Subquery(latest.values("status")[:1]))
+
+    @admin.display(description="territoire", ordering="commune__name")
+    def territory_display(self, obj):
+        return obj.territory_name
+
+    @admin.display(description="avancement", ordering="latest_status")
+    def follow_up_display(self, obj):
+        return Commitment.FollowUp(obj.latest_status or Commitment.FollowUp.ENGAGED).label
+
+    @admin.display(description="page publique")
+    def public_link(self, obj):
+        if obj.pk and obj.is_public:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), "Voir sur le site")
+        return "Pas encore publié"
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data and obj.status == Commitment.Status.VALIDATED:
+            obj.validated_by = request.user
+            obj.validated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Valider et publier les engagements sélectionnés (confirmés par courriel)")
+    def validate_selected(self, request, queryset):
+        confirmed = list(queryset.filter(status=Commitment.Status.CONFIRMED))
+        for commitment in confirmed:
+            commitment.validate(request.user)
+        skipped = queryset.count() - len(confirmed)
+        self.message_user(request, f"{len(confirmed)} engagement(s) validé(s) et publié(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} engagement(s) ignoré(s) : seuls les engagements confirmés par courriel "
+                "peuvent être validés.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Refuser les engagements sélectionnés (ils ne seront pas publiés)")
+    def reject_selected(self, request, queryset):
+        count = queryset.exclude(status=Commitment.Status.REJECTED).update(status=Commitment.Status.REJECTED)
+        self.message_user(request, f"{count} engagement(s) refusé(s).", messages.SUCCESS)
+
+    @admin.action(description="Anonymiser les signataires sélectionnés (demande RGPD)")
+    def anonymise_selected(self, request, queryset):
+        count = 0
+        for commitment in queryset.filter(anonymised_at__isnull=True):
+            commitment.anonymise()
+            count += 1
+        self.message_user(request, f"{count} engagement(s) anonymisé(s).", messages.SUCCESS)

@@ -1,0 +1,154 @@
+"""Public forms of the proposals app: "near me" territory choice and the commitment form."""
+
+from django import forms
+
+from apes_portal.antispam import HoneypotFormMixin
+from proposals.models import Commitment, Proposal
+from proposals.nearby import find_commune
+from territories.models import Commune, Epci
+
+
+class EpciChoiceField(forms.ModelChoiceField):
+    """A select of the EPCI by name; the submitted value is the SIREN (stable, shareable)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Epci.objects.only("pk", "siren", "name").order_by("name"),
+            to_field_name="siren",
+            empty_label="— Choisir un EPCI —",
+            **kwargs,
+        )
+
+
+class CommuneLookupField(forms.CharField):
+    """A text input resolved on the server to one commune (name, postal code or INSEE code)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return value.insee_code
+        return super().prepare_value(value)
+
+    def clean(self, value):
+        query = super().clean(value)
+        if not query:
+            return None
+        lookup = find_commune(query)
+        if lookup.not_found:
+            raise forms.ValidationError(
+                f"Aucune commune des Hauts-de-France ne correspond à « {query} ». "
+                "Vérifiez l'orthographe ou indiquez le code postal.",
+                code="not_found",
+            )
+        if lookup.is_ambiguous:
+            names = ", ".join(f"{c.name} ({c.insee_code})" for c in lookup.candidates)
+            raise forms.ValidationError(
+                f"Plusieurs communes correspondent : {names}. Indiquez le code postal ou le code INSEE.",
+                code="ambiguous",
+            )
+        return lookup.commune
+
+
+class CommitmentForm(HoneypotFormMixin, forms.ModelForm):
+    """Commit to proposals: who signs, for which territory, and which proposals.
+
+    The commune is typed (name, postal code or INSEE code) and looked up on the server, so the form
+    works without JavaScript and without a 3,800-entry select.
+    """
+
+    commune = CommuneLookupField(
+        label="Commune",
+        required=False,
+        max_length=200,
+        help_text="Nom, code postal ou code INSEE. Laissez vide si vous signez pour un EPCI.",
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    epci = EpciChoiceField(
+        label="EPCI (intercommunalité)",
+        required=False,
+        help_text="Facultatif si vous indiquez une commune.",
+    )
+    proposals = forms.ModelMultipleChoiceField(
+        label="Les propositions auxquelles vous vous engagez",
+        queryset=Proposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une proposition."},
+    )
+    consent = forms.BooleanField(
+        label=(
+            "J'accepte que mon nom, ma fonction, mon territoire, le nom de ma liste et mes engagements "
+            "soient publiés sur ce site après validation par l'équipe de l'Apes."
+        ),
+        error_messages={"required": "Cochez cette case pour que votre engagement puisse être publié."},
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["full_name", "kind", "role", "list_name", "commune", "epci", "email", "proposals"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        help_texts = {
+            "email": "Pour vous envoyer le lien de confirmation. Il n'est jamais affiché sur le site.",
+            "list_name": "Facultatif, pour une liste candidate.",
+        }
+        labels = {"email": "Courriel"}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign = campaign
+        self.fields["kind"].choices = Commitment.Kind.choices
+        self.fields["proposals"].queryset = (
+            Proposal.objects.filter(axis__campaign=campaign).select_related("axis").order_by("axis__order", "order")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        commune = cleaned.get("commune")
+        if commune is not None and not cleaned.get("epci"):
+            cleaned["epci"] = commune.epci
+        email = cleaned.get("email")
+        if email:
+            cleaned["email"] = email = email.strip().lower()
+        if email and (commune or cleaned.get("epci")) and self.instance.pk is None:
+            duplicate = Commitment.objects.duplicate_of(
+                self.instance.campaign, email, commune=commune, epci=cleaned.get("epci")
+            )
+            if duplicate is not None and duplicate.status == Commitment.Status.PENDING:
+                # Never confirmed: this submission replaces it (no second record) and a new link is sent.
+                # Any other duplicate is refused by the model's clean() with a clear message.
+                self.instance = duplicate
+        return cleaned
+
+    def _post_clean(self):
+        # The model's checks (territory given, commune in EPCI, no duplicate) only make sense on
+        # otherwise valid data: running them earlier would repeat what the fields already said.
+        if not self.errors:
+            super()._post_clean()
+
+    def proposal_groups(self):
+        """[(axis, [(proposal, is_checked), …]), …] for a fieldset per axis in the template."""
+        if self.is_bound:
+            selected = {str(value) for value in self.data.getlist(self.add_prefix("proposals"))}
+        else:
+            selected = {str(value) for value in (self.initial.get("proposals") or [])}
+        groups = []
+        for proposal in self.fields["proposals"].queryset:
+            if not groups or groups[-1][0].pk != proposal.axis_id:
+                groups.append((proposal.axis, []))
+            groups[-1][1].append((proposal, str(proposal.pk) in selected))
+        return groups
+
+
+class TerritoryForm(forms.Form):
+    """The "near me" GET form: a commune (free text) or an EPCI (select)."""
+
+    commune = forms.CharField(
+        label="Votre commune",
+        required=False,
+        max_length=200,
+        help_text="Nom, code postal ou code INSEE.",
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    epci = EpciChoiceField(label="ou votre intercommunalité (EPCI)", required=False)

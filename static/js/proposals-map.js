@@ -1,0 +1,67 @@
+// Map of the communes and EPCI with published commitments. Leaflet comes from django-leaflet's
+// static files (loaded before this module); points come from the GeoJSON endpoint named in
+// data-geojson-url. The list on the page is the accessible alternative to this map.
+
+function popupContent(properties) {
+  // Built with DOM nodes and textContent: names typed by the public never become HTML.
+  const box = document.createElement("div");
+  const title = document.createElement("strong");
+  title.textContent = properties.name;
+  box.append(title);
+  const count = document.createElement("p");
+  count.textContent = `${properties.count} engagement${properties.count > 1 ? "s" : ""}`;
+  box.append(count);
+  const list = document.createElement("ul");
+  for (const signatory of properties.signatories.slice(0, 10)) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = signatory.url;
+    link.textContent = signatory.role ? `${signatory.name} (${signatory.role})` : signatory.name;
+    item.append(link);
+    list.append(item);
+  }
+  box.append(list);
+  return box;
+}
+
+async function initMap(element) {
+  const L = window.L;
+  if (!L) return;
+  const configNode = document.getElementById(element.dataset.configId);
+  const config = configNode ? JSON.parse(configNode.textContent) : {};
+  const map = L.map(element, { scrollWheelZoom: false }).setView(config.center || [50.0, 2.8], config.zoom || 8);
+  if (config.tilesUrl) {
+    L.tileLayer(config.tilesUrl, { attribution: config.attribution || "", maxZoom: 18 }).addTo(map);
+  }
+  let data;
+  try {
+    const response = await fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } });
+    if (!response.ok) throw new Error(response.statusText);
+    data = await response.json();
+  } catch {
+    element.insertAdjacentHTML("afterend", '<p class="message message-error">La carte n\'a pas pu être chargée : la liste ci-dessous reste disponible.</p>');
+    return;
+  }
+  const layer = L.geoJSON(data, {
+    pointToLayer: (feature, latlng) =>
+      L.circleMarker(latlng, {
+        radius: Math.min(6 + 2 * feature.properties.count, 18),
+        color: "#22523f",
+        weight: 2,
+        fillColor: feature.properties.kind === "epci" ? "#b5462f" : "#2f6f5e",
+        fillOpacity: 0.75,
+      }),
+    onEachFeature: (feature, marker) => {
+      marker.bindPopup(() => popupContent(feature.properties));
+      marker.bindTooltip(feature.properties.name);
+    },
+  }).addTo(map);
+  if (data.features.length) {
+    map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 11 });
+  }
+  element.dataset.loaded = String(data.features.length);
+}
+
+for (const element of document.querySelectorAll(".proposals-map[data-geojson-url]")) {
+  initMap(element);
+}
