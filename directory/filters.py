@@ -36,10 +36,12 @@ class SortChoices:
     ]
 
 
+# The search text starts with the normalised name: sorting on it ignores case and accents the same way on
+# PostgreSQL and SQLite ("Épicerie" between "Compost" and "Maison", not after "Z"). Commune slugs likewise.
 ORDERINGS = {
-    SortChoices.NAME: ["name", "pk"],
-    SortChoices.NAME_DESC: ["-name", "-pk"],
-    SortChoices.COMMUNE: ["commune__name", "name", "pk"],
+    SortChoices.NAME: ["search_text", "pk"],
+    SortChoices.NAME_DESC: ["-search_text", "-pk"],
+    SortChoices.COMMUNE: ["commune__slug", "search_text", "pk"],
     SortChoices.RECENT: ["-created_at", "-pk"],
 }
 
@@ -50,8 +52,7 @@ class BoundingBoxField(forms.CharField):
     """`west,south,east,north` in degrees (WGS 84, as in RFC 7946 §5)."""
 
     default_error_messages = {
-        "invalid": "La zone (bbox) doit s'écrire ouest,sud,est,nord en degrés décimaux, "
-        "par exemple 2.9,50.5,3.2,50.7.",
+        "invalid": "La zone (bbox) doit s'écrire ouest,sud,est,nord en degrés décimaux, par exemple 2.9,50.5,3.2,50.7.",
     }
 
     def to_python(self, value):
@@ -215,7 +216,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     def ordering(self):
         if self.sort_value == SortChoices.RELEVANCE:
-            return ["-search_rank", "name", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
+            return ["-search_rank", "search_text", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
         return ORDERINGS[self.sort_value]
 
     def filter_errors(self):
@@ -240,9 +241,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
             if name == "kind":
                 names = dict(Organisation.Kind.choices)
                 for kind in value:
-                    active.append(
-                        {"label": label, "value": names[kind], "remove_query": self._without(name, kind)}
-                    )
+                    active.append({"label": label, "value": names[kind], "remove_query": self._without(name, kind)})
                 continue
             if name == "q":
                 shown = f"« {value} »"

@@ -1,0 +1,235 @@
+"""/annuaire/: every filter, combinations, sort, pagination bounds, bad input, query counts."""
+
+import pytest
+from django.urls import reverse
+
+from directory.models import Organisation
+from directory.views.public import PAGE_SIZE
+from tests.factories import (
+    CommuneFactory,
+    DepartmentFactory,
+    EpciFactory,
+    OrganisationFactory,
+    SectorFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("directory:organisation-list")
+
+
+def shown(response):
+    return [organisation.name for organisation in response.context["organisations"]]
+
+
+@pytest.fixture
+def territory(db):
+    """Two departments, two EPCI, three communes, a few organisations of every sort."""
+    nord = DepartmentFactory(code="59", name="Nord", slug="nord")
+    pas_de_calais = DepartmentFactory(code="62", name="Pas-de-Calais", slug="pas-de-calais")
+    valenciennes_metropole = EpciFactory(siren="245901160", name="CA Valenciennes Métropole", department=nord)
+    lens_lievin = EpciFactory(siren="246200364", name="CA de Lens - Liévin", department=pas_de_calais)
+    valenciennes = CommuneFactory(
+        insee_code="59606", name="Valenciennes", slug="valenciennes", department=nord, epci=valenciennes_metropole
+    )
+    marly = CommuneFactory(insee_code="59383", name="Marly", slug="marly", department=nord, epci=valenciennes_metropole)
+    lens = CommuneFactory(insee_code="62498", name="Lens", slug="lens", department=pas_de_calais, epci=lens_lievin)
+    food = SectorFactory(slug="alimentation", name="Alimentation")
+    bikes = SectorFactory(slug="mobilite", name="Mobilité")
+    coop_theme = ThemeFactory(slug="cooperations-economiques-territoriales", name="Coopérations")
+    ptce = OrganisationFactory(name="PTCE Auton'hommes", slug="ptce-auton-hommes", kind="ptce", commune=valenciennes)
+    velo = OrganisationFactory(name="La Maison du Vélo", slug="maison-du-velo", commune=valenciennes, is_member=True)
+    velo.sectors.add(bikes)
+    velo.ptces.add(ptce)
+    epicerie = OrganisationFactory(name="Épicerie solidaire de Marly", slug="epicerie", commune=marly)
+    epicerie.sectors.add(food)
+    epicerie.themes.add(coop_theme)
+    OrganisationFactory(name="Les Petits Magasins", slug="petits-magasins", kind="insertion", commune=lens)
+    OrganisationFactory(
+        name="La boîte Atout", slug="la-boite-atout", commune=valenciennes, status="closed", closed_on="2021-01-01"
+    )
+    OrganisationFactory(name="Brouillon caché", slug="brouillon", commune=lens, is_published=False)
+    return {"ptce": ptce, "velo": velo}
+
+
+def test_the_list_shows_published_organisations_and_their_count(visitor, territory):
+    response = visitor.get(LIST_URL)
+    assert response.status_code == 200
+    assert "Brouillon caché" not in shown(response)
+    assert len(shown(response)) == 5
+    assert "5 structures" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "ptce"}, {"PTCE Auton'hommes"}),
+        ({"kind": ["ptce", "insertion"]}, {"PTCE Auton'hommes", "Les Petits Magasins"}),
+        ({"sector": "alimentation"}, {"Épicerie solidaire de Marly"}),
+        ({"theme": "cooperations-economiques-territoriales"}, {"Épicerie solidaire de Marly"}),
+        ({"departement": "62"}, {"Les Petits Magasins"}),
+        (
+            {"epci": "245901160"},
+            {"PTCE Auton'hommes", "La Maison du Vélo", "Épicerie solidaire de Marly", "La boîte Atout"},
+        ),
+        ({"commune": "59383"}, {"Épicerie solidaire de Marly"}),
+        ({"adherent": "oui"}, {"La Maison du Vélo"}),
+        ({"ptce": "ptce-auton-hommes"}, {"La Maison du Vélo"}),
+        ({"status": "closed"}, {"La boîte Atout"}),
+        ({"q": "velo"}, {"La Maison du Vélo"}),
+    ],
+)
+def test_each_filter(visitor, territory, params, expected):
+    response = visitor.get(LIST_URL, params)
+    assert response.status_code == 200
+    assert set(shown(response)) == expected
+    assert not response.context["filter_errors"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"epci": "245901160", "status": "active", "adherent": "non"},
+            {"PTCE Auton'hommes", "Épicerie solidaire de Marly"},
+        ),
+        ({"departement": "59", "sector": "mobilite", "adherent": "oui"}, {"La Maison du Vélo"}),
+        ({"departement": "62", "sector": "mobilite"}, set()),
+        ({"q": "marly", "commune": "59383", "kind": "association"}, {"Épicerie solidaire de Marly"}),
+        (
+            {"adherent": "non", "status": "active", "departement": "59"},
+            {"PTCE Auton'hommes", "Épicerie solidaire de Marly"},
+        ),
+    ],
+)
+def test_filters_combine(visitor, territory, params, expected):
+    assert set(shown(visitor.get(LIST_URL, params))) == expected
+
+
+def test_active_filters_are_shown_with_a_link_that_removes_each(visitor, territory):
+    response = visitor.get(LIST_URL, {"departement": "59", "sector": "mobilite", "page": "1"})
+    active = {item["label"]: item for item in response.context["active_filters"]}
+    assert active["Département"]["value"] == "Nord"
+    assert active["Secteur d'activité"]["remove_query"] == "departement=59"
+    body = response.content.decode()
+    assert 'href="?departement=59"' in body
+    assert "Retirer le filtre" in body
+
+
+def test_sorting(visitor, territory):
+    by_name = shown(visitor.get(LIST_URL, {"sort": "nom"}))
+    # Case and accents ignored, the same on every database.
+    assert by_name == [
+        "Épicerie solidaire de Marly",
+        "La boîte Atout",
+        "La Maison du Vélo",
+        "Les Petits Magasins",
+        "PTCE Auton'hommes",
+    ]
+    assert shown(visitor.get(LIST_URL)) == by_name  # the default order
+    reverse_names = shown(visitor.get(LIST_URL, {"sort": "-nom"}))
+    assert reverse_names == list(reversed(by_name))
+    by_commune = shown(visitor.get(LIST_URL, {"sort": "commune"}))
+    assert by_commune[0] == "Les Petits Magasins"  # Lens comes before Marly and Valenciennes
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sector": "n-existe-pas"},
+        {"kind": "licorne"},
+        {"departement": "99"},
+        {"epci": "abc"},
+        {"commune": "x" * 500},
+        {"adherent": "peut-etre"},
+        {"ptce": "inconnu"},
+        {"status": "zombie"},
+        {"sort": "hasard"},
+        {"commune": "59\x00606"},
+        {"q": "\x00"},
+        {"theme": "'; drop table--"},
+    ],
+)
+def test_malformed_filters_show_the_list_with_a_french_message(visitor, territory, params):
+    response = visitor.get(LIST_URL, params)
+    assert response.status_code == 200
+    if "q" not in params:
+        assert response.context["filter_errors"]
+        assert "ignorés" in response.content.decode()
+    assert len(shown(response)) == 5  # the bad filter is ignored, not applied
+
+
+def test_a_bad_filter_does_not_cancel_the_good_ones(visitor, territory):
+    response = visitor.get(LIST_URL, {"departement": "62", "sector": "inconnu"})
+    assert shown(response) == ["Les Petits Magasins"]
+    assert "Secteur d'activité" in response.context["filter_errors"][0]
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "99999", "-1", "1.5"])
+def test_pages_out_of_range_are_404(visitor, territory, page):
+    assert visitor.get(LIST_URL, {"page": page}).status_code == 404
+
+
+def test_pagination_keeps_the_filters(visitor, db):
+    commune = CommuneFactory()
+    OrganisationFactory.create_batch(PAGE_SIZE + 3, commune=commune, kind="scop")
+    response = visitor.get(LIST_URL, {"kind": "scop"})
+    assert len(shown(response)) == PAGE_SIZE
+    assert 'href="?kind=scop&amp;page=2"' in response.content.decode()
+    second = visitor.get(LIST_URL, {"kind": "scop", "page": "2"})
+    assert len(shown(second)) == 3
+    assert 'href="?kind=scop"' in second.content.decode()  # page 1 has a single URL
+    assert visitor.get(LIST_URL, {"kind": "scop", "page": "3"}).status_code == 404
+
+
+def test_an_empty_result_says_so(visitor, territory):
+    response = visitor.get(LIST_URL, {"q": "zzzzzz"})
+    assert response.status_code == 200
+    assert "Aucune structure ne correspond" in response.content.decode()
+
+
+def test_the_list_links_to_the_map_and_the_data_with_the_same_filters(visitor, territory):
+    body = visitor.get(LIST_URL, {"sector": "alimentation", "q": ""}).content.decode()
+    assert f'href="{reverse("directory:map")}?sector=alimentation"' in body
+    assert f'href="{reverse("directory:organisation-export-csv")}?sector=alimentation"' in body
+    assert "Licence Ouverte 2.0" in body
+
+
+def _organisations_with_links(count, sectors_each):
+    commune = CommuneFactory()
+    sectors = [SectorFactory() for _ in range(sectors_each)]
+    for _ in range(count):
+        organisation = OrganisationFactory(commune=commune)
+        organisation.sectors.set(sectors)
+
+
+# Queries for a list page: session-less GET → count, page of organisations (commune joined), their sectors
+# (one prefetch), then the filter form's select options: sectors, themes, departments, EPCI, PTCE.
+LIST_QUERIES = 8
+
+
+@pytest.mark.parametrize(("count", "sectors_each"), [(3, 1), (PAGE_SIZE, 4)])
+def test_list_query_count_is_fixed(visitor, django_assert_num_queries, count, sectors_each):
+    """Prevents one query per card (commune, sectors), whatever the page size and the sectors per organisation."""
+    _organisations_with_links(count, sectors_each)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = visitor.get(LIST_URL)
+    assert len(shown(response)) == count
+
+
+def test_filtered_list_query_count_is_fixed(visitor, territory, django_assert_num_queries):
+    """Validating model-backed filters costs one query each, never one per organisation."""
+    # + sector, department and PTCE lookups of the filter validation
+    with django_assert_num_queries(LIST_QUERIES + 3):
+        visitor.get(LIST_URL, {"sector": "mobilite", "departement": "59", "ptce": "ptce-auton-hommes"})
+
+
+def test_closed_organisations_are_marked(visitor, territory):
+    body = visitor.get(LIST_URL, {"q": "atout"}).content.decode()
+    assert "Fermée en 2021" in body
+
+
+def test_unpublished_never_listed(visitor, territory):
+    assert Organisation.objects.filter(is_published=False).exists()
+    assert "Brouillon" not in visitor.get(LIST_URL, {"q": "brouillon"}).content.decode()
