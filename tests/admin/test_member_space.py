@@ -1,0 +1,114 @@
+"""The member space: a member signs in, sees their organisation and proposes changes for moderation."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from directory.models import ProposedChange, ReviewStatus
+from tests.admin.formdata import form_values
+from tests.factories import OrganisationFactory, OrganisationMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+SPACE = "directory:member-space"
+
+
+@pytest.fixture
+def membership(member, organisation):
+    return OrganisationMembershipFactory(user=member, organisation=organisation)
+
+
+@pytest.fixture
+def member_client(client, member, membership):
+    client.force_login(member)
+    return client
+
+
+def test_visitor_is_asked_to_sign_in(visitor):
+    response = visitor.get(reverse(SPACE))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("directory:member-login"))
+
+
+def test_member_signs_in_with_the_login_form(client, member, membership):
+    response = client.post(
+        reverse("directory:member-login"), {"username": "charlie", "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse(SPACE)
+    assert membership.organisation.name in client.get(reverse(SPACE)).text
+
+
+def test_wrong_password_is_explained(client, member):
+    response = client.post(reverse("directory:member-login"), {"username": "charlie", "password": "nope"})
+    assert response.status_code == 200
+    assert "Identifiant ou mot de passe incorrect" in response.text
+
+
+def test_member_sees_their_organisation(member_client, organisation):
+    response = member_client.get(reverse(SPACE))
+    assert response.status_code == 200
+    assert organisation.name in response.text
+    assert "Proposer une mise à jour" in response.text
+
+
+def test_account_without_organisation_is_told_whom_to_ask(client, member):
+    client.force_login(member)
+    response = client.get(reverse(SPACE))
+    assert response.status_code == 200
+    assert "n'est encore rattaché à aucune structure" in response.text.replace("&#x27;", "'")
+
+
+def test_proposed_change_waits_for_moderation(member_client, member, organisation, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["equipe@apes.example"]
+    data = form_values(member_client.get(reverse(SPACE)).text, None)
+    data = {key: value for key, value in data.items() if key != "csrfmiddlewaretoken"}
+    data["website"] = "https://recyclerie.example"
+    data["message"] = "Nous avons un nouveau site."
+    response = member_client.post(reverse(SPACE), {**data, "organisation": organisation.slug})
+    assert response.status_code == 302
+
+    change = ProposedChange.objects.get()
+    assert change.changes == {"website": "https://recyclerie.example"}
+    assert change.proposed_by == member
+    assert change.status == ReviewStatus.NEW
+    organisation.refresh_from_db()
+    assert organisation.website == ""  # nothing changes before staff accept
+    assert len(mail.outbox) == 1
+    assert organisation.name in mail.outbox[0].subject
+
+    page = member_client.get(response["Location"])
+    assert "Vos propositions en attente" in page.text
+
+
+def test_nothing_changed_is_refused(member_client, organisation):
+    data = form_values(member_client.get(reverse(SPACE)).text, None)
+    data = {key: value for key, value in data.items() if key != "csrfmiddlewaretoken"}
+    response = member_client.post(reverse(SPACE), data)
+    assert response.status_code == 200
+    assert "Vous n&#x27;avez rien modifié" in response.text
+    assert ProposedChange.objects.count() == 0
+
+
+def test_member_cannot_reach_another_organisation(member_client):
+    other = OrganisationFactory()
+    assert member_client.get(reverse(SPACE), {"organisation": other.slug}).status_code == 404
+    response = member_client.post(
+        reverse(SPACE) + f"?organisation={other.slug}",
+        {"organisation": other.slug, "website": "https://pirate.example"},
+    )
+    assert response.status_code == 404
+    assert ProposedChange.objects.count() == 0
+
+
+def test_member_is_not_staff(member_client):
+    response = member_client.get(reverse("admin:index"))
+    assert response.status_code == 302  # to the admin login
+
+
+def test_staff_attach_an_account_to_an_organisation(client, administrator, member, organisation):
+    client.force_login(administrator)
+    url = reverse("admin:directory_organisationmembership_add")
+    response = client.post(url, {"user": member.pk, "organisation": organisation.pk})
+    assert response.status_code == 302
+    assert member.organisation_memberships.get().organisation == organisation

@@ -1,0 +1,165 @@
+"""Staff review of applications, corrections and members' proposals; duplicate detection."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from stdnum import luhn
+
+from directory.models import MembershipApplication, Organisation, ReviewStatus
+from directory.moderation import find_duplicates, names_are_similar
+from tests.factories import (
+    CorrectionRequestFactory,
+    MembershipApplicationFactory,
+    OrganisationFactory,
+    ProposedChangeFactory,
+    SectorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_action(client, model_name, action, objects):
+    return client.post(
+        reverse(f"admin:directory_{model_name}_changelist"),
+        {"action": action, "_selected_action": [obj.pk for obj in objects]},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "first, second, similar",
+    [
+        ("Maillage", "Association Maillage", True),
+        ("Activ'Cités", "Activ Cites", True),
+        ("La Ressourcerie du Hainaut", "Ressourcerie Hainaut", True),
+        ("Maillage", "Collectif Parasites", False),
+        ("El Market", "Le Marché solidaire", False),
+    ],
+)
+def test_names_are_similar(first, second, similar):
+    assert names_are_similar(first, second) is similar
+
+
+def test_duplicates_need_the_same_commune_or_siren(commune):
+    base = "51234567"
+    siren = base + luhn.calc_check_digit(base)
+    same_place = OrganisationFactory(name="Maillage", commune=commune)
+    elsewhere = OrganisationFactory(name="Maillage")  # another commune
+    same_siren = OrganisationFactory(name="Tout autre nom", siren=siren)
+    found = {d.organisation for d in find_duplicates(name="Asso Maillage", commune=commune, siren=siren)}
+    assert found == {same_place, same_siren}
+    assert elsewhere not in found
+
+
+def test_accepting_an_application_creates_an_unpublished_member(administrator_client):
+    sector = SectorFactory(slug="alimentation", name="Alimentation")
+    application = MembershipApplicationFactory(organisation_name="Épicerie solidaire du Quartier")
+    application.sectors.add(sector)
+
+    response = run_action(administrator_client, "membershipapplication", "accept", [application])
+    assert "créée (non publiée)" in response.text
+
+    organisation = Organisation.objects.get(name="Épicerie solidaire du Quartier")
+    assert not organisation.is_published
+    assert organisation.is_member
+    assert organisation.member_since is not None
+    assert organisation.charter_signed_on == application.created_at.date()
+    assert organisation.commune == application.commune
+    assert organisation.kind == application.kind
+    assert list(organisation.sectors.all()) == [sector]
+    assert organisation.email == ""  # the contact's personal address is not made public
+    application.refresh_from_db()
+    assert application.status == ReviewStatus.ACCEPTED
+    assert application.organisation == organisation
+    assert organisation.history.first().history_change_reason.startswith("Demande d'adhésion")
+    # not visible to the public until staff publish it
+    assert Organisation.objects.published().filter(pk=organisation.pk).count() == 0
+
+
+def test_accepting_an_application_with_a_known_siren_updates_that_record(administrator_client):
+    base = "61234567"
+    siren = base + luhn.calc_check_digit(base)
+    existing = OrganisationFactory(name="Recyclerie du Douaisis", siren=siren, is_member=False, is_published=True)
+    application = MembershipApplicationFactory(organisation_name="Recyclerie du Douaisis", siren=siren)
+
+    response = run_action(administrator_client, "membershipapplication", "accept", [application])
+    assert "mise à jour" in response.text
+    assert Organisation.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.is_member
+    assert existing.is_published  # an already published record stays published
+
+
+def test_application_page_points_to_likely_duplicates(administrator_client):
+    application = MembershipApplicationFactory(organisation_name="Association Maillage")
+    existing = OrganisationFactory(name="Maillage", commune=application.commune)
+    response = administrator_client.get(reverse("admin:directory_membershipapplication_change", args=[application.pk]))
+    assert "ressemble peut-être à une fiche existante" in response.text
+    assert reverse("admin:directory_organisation_change", args=[existing.pk]) in response.text
+
+
+def test_rejecting_an_application_creates_nothing(administrator_client):
+    application = MembershipApplicationFactory()
+    run_action(administrator_client, "membershipapplication", "reject_applications", [application])
+    application.refresh_from_db()
+    assert application.status == ReviewStatus.REJECTED
+    assert Organisation.objects.count() == 0
+
+
+def test_accept_twice_does_nothing_more(administrator_client):
+    application = MembershipApplicationFactory()
+    run_action(administrator_client, "membershipapplication", "accept", [application])
+    run_action(administrator_client, "membershipapplication", "accept", [application])
+    assert Organisation.objects.count() == 1
+
+
+def test_applications_cannot_be_typed_in_the_admin(administrator_client):
+    assert administrator_client.get(reverse("admin:directory_membershipapplication_add")).status_code == 403
+    assert MembershipApplication.objects.count() == 0
+
+
+def test_corrections_are_closed_or_refused(administrator_client):
+    handled, refused = CorrectionRequestFactory(), CorrectionRequestFactory()
+    run_action(administrator_client, "correctionrequest", "mark_handled", [handled])
+    run_action(administrator_client, "correctionrequest", "reject_requests", [refused])
+    handled.refresh_from_db()
+    refused.refresh_from_db()
+    assert handled.status == ReviewStatus.ACCEPTED
+    assert refused.status == ReviewStatus.REJECTED
+
+
+def test_correction_page_links_to_the_organisation(administrator_client):
+    correction = CorrectionRequestFactory()
+    response = administrator_client.get(reverse("admin:directory_correctionrequest_change", args=[correction.pk]))
+    assert reverse("admin:directory_organisation_change", args=[correction.organisation.pk]) in response.text
+    assert correction.message in response.text
+
+
+def test_proposed_change_shows_current_and_proposed_values(administrator_client):
+    change = ProposedChangeFactory(changes={"website": "https://nouveau-site.example"})
+    change.organisation.website = "https://ancien-site.example"
+    change.organisation.save()
+    response = administrator_client.get(reverse("admin:directory_proposedchange_change", args=[change.pk]))
+    assert "https://ancien-site.example" in response.text
+    assert "https://nouveau-site.example" in response.text
+
+
+def test_accepting_a_proposed_change_updates_the_record_with_history(administrator_client):
+    change = ProposedChangeFactory(changes={"website": "https://nouveau-site.example", "phone": "03 20 00 00 00"})
+    run_action(administrator_client, "proposedchange", "accept", [change])
+    organisation = change.organisation
+    organisation.refresh_from_db()
+    assert organisation.website == "https://nouveau-site.example"
+    assert organisation.phone == "03 20 00 00 00"
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.ACCEPTED
+    assert "acceptée" in organisation.history.first().history_change_reason
+
+
+def test_an_invalid_proposed_change_is_reported_not_applied(administrator_client):
+    change = ProposedChangeFactory(changes={"email": "pas-une-adresse"})
+    response = run_action(administrator_client, "proposedchange", "accept", [change])
+    assert "non appliquée" in response.text
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.NEW
+    assert len(mail.outbox) == 0
