@@ -1,12 +1,19 @@
-"""URLs of the territories app (placeholders until the app's views land)."""
+"""URLs of the territories app: public paths in French, names in English."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from territories import views
 
 app_name = "territories"
 
 urlpatterns = [
-    path("territoires/", TemplateView.as_view(template_name="pages/coming_soon.html"), name="index"),
-    path("territoires/<slug:slug>/", TemplateView.as_view(template_name="pages/coming_soon.html"), name="epci-detail"),
-    path("thematiques/<slug:slug>/", TemplateView.as_view(template_name="pages/coming_soon.html"), name="theme-detail"),
+    path("territoires/", views.TerritoryIndexView.as_view(), name="index"),
+    path("territoires/<slug:slug>/", views.EpciDetailView.as_view(), name="epci-detail"),
+    path("dynamiques/", views.DynamicListView.as_view(), name="dynamic-list"),
+    path("dynamiques/<slug:slug>/", views.DynamicDetailView.as_view(), name="dynamic-detail"),
+    path("thematiques/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    path("initiatives/", views.InitiativeListView.as_view(), name="initiative-list"),
+    path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"),
+    path("api/territoires/epci.geojson", views.epci_geojson, name="epci-geojson"),
+    path("api/dynamiques.geojson", views.dynamic_geojson, name="dynamic-geojson"),
 ]

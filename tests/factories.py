@@ -209,3 +209,70 @@ class CommitmentUpdateFactory(factory.django.DjangoModelFactory):
     commitment = factory.SubFactory(CommitmentFactory)
     status = "en-cours"
     note = "Une délibération a été votée."
+
+
+# --- territories: dynamics, timeline, partnerships, figures, initiatives --------------------------------
+
+
+def _territories_day(year, month=1, day=1):
+    """A date for the territories factories (imported here to leave the shared header alone)."""
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.Initiative"
+
+    title = factory.Sequence(lambda n: f"Initiative test {n}")
+    slug = factory.Sequence(lambda n: f"initiative-test-{n}")
+    kind = "coup-de-projecteur"
+    summary = "Une initiative solidaire qui inspire d'autres territoires."
+    context = "Un besoin du territoire restait sans réponse."
+    objectives = "- créer des emplois ;\n- répondre au besoin."
+    is_published = True
+
+
+class DynamicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.Dynamic"
+
+    title = factory.Sequence(lambda n: f"Dynamique test {n}")
+    slug = factory.Sequence(lambda n: f"dynamique-test-{n}")
+    theme = factory.SubFactory(ThemeFactory)
+    summary = "Une coopération entre acteurs d'un territoire."
+    start_year = 2017
+    phase = "structuration"
+    is_published = True
+
+
+class TimelineEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.TimelineEvent"
+
+    dynamic = factory.SubFactory(DynamicFactory)
+    date = factory.LazyFunction(lambda: _territories_day(2017))
+    date_precision = "year"
+    title = factory.Sequence(lambda n: f"Étape {n}")
+    involvement = "moderee"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.Partnership"
+
+    epci = factory.SubFactory(EpciFactory)
+    start_year = 2017
+
+
+class TerritoryFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.TerritoryFigure"
+
+    epci = factory.SubFactory(EpciFactory)
+    label = "emplois dans l'ESS"
+    value = 7892
+    source = "Observatoire de la CRESS"
+    as_of = factory.LazyFunction(lambda: _territories_day(2024, 9))
+    as_of_precision = "month"
