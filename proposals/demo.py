@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from directory.models import Organisation
+from directory.models import Organisation, Sector
 from proposals.models import Axis, Campaign, Proposal
 from territories.models import Initiative, Theme
 
@@ -83,6 +83,7 @@ def seed_campaign(data, log):
                 defaults={"axis": axis, "order": order, "title": item["title"], "text": paragraphs(item["text"])},
             )
             proposal.themes.set(resolve(Theme, item.get("themes", []), missing, "thématique"))
+            proposal.sectors.set(resolve(Sector, item.get("sectors", []), missing, "secteur"))
             proposal.example_organisations.set(
                 resolve(Organisation, item.get("organisations", []), missing, "organisation")
             )

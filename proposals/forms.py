@@ -4,7 +4,7 @@ from django import forms
 
 from apes_portal.antispam import HoneypotFormMixin
 from proposals.models import Commitment, Proposal
-from proposals.nearby import find_commune
+from proposals.nearby import commune_label, find_commune
 from territories.models import Commune, Epci
 
 
@@ -25,7 +25,7 @@ class CommuneLookupField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, Commune):
-            return value.insee_code
+            return commune_label(value)
         return super().prepare_value(value)
 
     def clean(self, value):
@@ -40,9 +40,9 @@ class CommuneLookupField(forms.CharField):
                 code="not_found",
             )
         if lookup.is_ambiguous:
-            names = ", ".join(f"{c.name} ({c.insee_code})" for c in lookup.candidates)
+            names = ", ".join(f"« {commune_label(c)} »" for c in lookup.candidates)
             raise forms.ValidationError(
-                f"Plusieurs communes correspondent : {names}. Indiquez le code postal ou le code INSEE.",
+                f"Plusieurs communes correspondent : {names}. Recopiez celle qui vous concerne, avec son code postal.",
                 code="ambiguous",
             )
         return lookup.commune
@@ -102,6 +102,19 @@ class CommitmentForm(HoneypotFormMixin, forms.ModelForm):
         self.fields["proposals"].queryset = (
             Proposal.objects.filter(axis__campaign=campaign).select_related("axis").order_by("axis__order", "order")
         )
+
+    def _single_line(self, name):
+        # Names are shown on public pages and in email subjects: no line breaks or runs of spaces.
+        return " ".join(self.cleaned_data.get(name, "").split())
+
+    def clean_full_name(self):
+        return self._single_line("full_name")
+
+    def clean_role(self):
+        return self._single_line("role")
+
+    def clean_list_name(self):
+        return self._single_line("list_name")
 
     def clean(self):
         cleaned = super().clean()

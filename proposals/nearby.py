@@ -13,8 +13,9 @@ from directory.search import normalize
 from territories.models import Commune, Epci
 
 MAX_SUGGESTIONS = 8
-_DIGITS5 = re.compile(r"^\d[\dAB]\d{3}$", re.IGNORECASE)
-_DEPARTMENT_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<department>\d[\dAB]?)\)$", re.IGNORECASE)
+_CODE = re.compile(r"^\d[\dAB]\d{3}$", re.IGNORECASE)
+# "Marly (59)" or "Marly (59770)": a department code or a postal code after the name.
+_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d[\dAB]?|\d{5})\)$", re.IGNORECASE)
 
 
 @dataclass
@@ -34,29 +35,53 @@ class CommuneLookup:
         return self.commune is None and not self.candidates
 
 
+def commune_label(commune):
+    """How a commune is written so that typing it back finds it alone: "Marly (59770)"."""
+    code = commune.postal_codes[0] if commune.postal_codes else commune.insee_code[:2]
+    return f"{commune.name} ({code})"
+
+
+def _with_postal_code(queryset, code):
+    # JSON "icontains" is a text match on both databases; the exact code is checked in Python.
+    return [c for c in queryset.filter(postal_codes__icontains=code) if code in c.postal_codes]
+
+
+def find_commune_by_insee(code):
+    """The commune with this INSEE code (the unambiguous `?insee=` of shared links), or None."""
+    code = (code or "").strip().upper()
+    if not _CODE.match(code):
+        return None
+    return Commune.objects.select_related("epci", "department").filter(insee_code=code).first()
+
+
 def find_commune(query):
-    """Resolve a free-text commune (INSEE code, postal code, "Nom" or "Nom (62)")."""
-    query = (query or "").strip()
+    """Resolve a free-text commune: a postal or INSEE code, "Nom", "Nom (62)" or "Nom (62160)".
+
+    A five-digit number may be the INSEE code of one commune and the postal code of others
+    (546 such codes in Hauts-de-France): all of them are then offered as candidates.
+    """
+    query = " ".join((query or "").split())
     lookup = CommuneLookup(query=query)
     if not query:
         return lookup
-    communes = Commune.objects.select_related("epci", "department")
-    if _DIGITS5.match(query):
+    communes = Commune.objects.select_related("epci", "department").order_by("name", "insee_code")
+    if _CODE.match(query):
         code = query.upper()
-        found = list(communes.filter(insee_code=code)[:1])
-        if not found:
-            # JSON "icontains" is a text match on both databases; confirm the exact code in Python.
-            found = [c for c in communes.filter(postal_codes__icontains=code) if code in c.postal_codes]
-        return _resolve(lookup, found)
+        found = {c.pk: c for c in _with_postal_code(communes, code)}
+        found.update({c.pk: c for c in communes.filter(insee_code=code)})
+        return _resolve(lookup, sorted(found.values(), key=lambda c: (c.name, c.insee_code)))
 
-    name, department = query, None
-    match = _DEPARTMENT_SUFFIX.match(query)
+    name, code = query, None
+    match = _SUFFIX.match(query)
     if match:
-        name, department = match["name"], match["department"]
+        name, code = match["name"], match["code"].upper()
     exact = communes.filter(name__iexact=name)
-    if department:
-        exact = exact.filter(department__code=department)
-    found = list(exact[: MAX_SUGGESTIONS + 1])
+    if code and len(code) == 5:
+        found = _with_postal_code(exact, code)
+    elif code:
+        found = list(exact.filter(department__code=code))
+    else:
+        found = list(exact[: MAX_SUGGESTIONS + 1])
     if found:
         return _resolve(lookup, found)
 
@@ -64,8 +89,8 @@ def find_commune(query):
     if not folded:
         return lookup
     names = Commune.objects.values_list("pk", "name")
-    if department:
-        names = names.filter(department__code=department)
+    if code and len(code) < 5:
+        names = names.filter(department__code=code)
     equal, prefixed = [], []
     for pk, commune_name in names:
         candidate = normalize(commune_name)
@@ -74,7 +99,9 @@ def find_commune(query):
         elif candidate.startswith(folded):
             prefixed.append(pk)
     pks = equal or prefixed[: MAX_SUGGESTIONS + 1]
-    found = list(communes.filter(pk__in=pks).order_by("name", "insee_code")) if pks else []
+    found = list(communes.filter(pk__in=pks)) if pks else []
+    if code and len(code) == 5:
+        found = [c for c in found if code in c.postal_codes]
     if equal:
         return _resolve(lookup, found)
     lookup.candidates = found[:MAX_SUGGESTIONS]
@@ -158,7 +185,7 @@ class Territory:
     @property
     def query_string(self):
         if self.commune:
-            return f"commune={self.commune.insee_code}"
+            return f"insee={self.commune.insee_code}"
         return f"epci={self.epci.siren}" if self.epci else ""
 
     def proximity(self, place):

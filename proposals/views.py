@@ -23,7 +23,15 @@ from apes_portal.antispam import rate_limited
 from directory.models import Organisation
 from proposals.forms import CommitmentForm, TerritoryForm
 from proposals.models import Campaign, Commitment, Proposal
-from proposals.nearby import find_commune, order_by_proximity, place_of_initiative, place_of_organisation, territory_for
+from proposals.nearby import (
+    commune_label,
+    find_commune,
+    find_commune_by_insee,
+    order_by_proximity,
+    place_of_initiative,
+    place_of_organisation,
+    territory_for,
+)
 from territories.models import Commune, Initiative
 
 
@@ -94,13 +102,19 @@ def campaign_axes(campaign):
 
 
 def resolve_territory(params):
-    """Read `?commune=` (name, postal code or INSEE code) or `?epci=<SIREN>` from the query string.
+    """Read `?insee=<code>`, `?commune=<name, postal or INSEE code>` or `?epci=<SIREN>`.
 
     Returns (territory, candidates, error): a chosen territory, the communes to choose from when
-    the name is ambiguous, or a French message when nothing matches.
+    the text is ambiguous, or a French message when nothing matches.
     """
+    insee = params.get("insee", "").strip()
     commune_query = params.get("commune", "").strip()[:200]
     epci_value = params.get("epci", "").strip()
+    if insee:
+        commune = find_commune_by_insee(insee)
+        if commune:
+            return territory_for(commune=commune), [], ""
+        return territory_for(), [], "Ce code INSEE ne correspond à aucune commune des Hauts-de-France."
     if commune_query:
         lookup = find_commune(commune_query)
         if lookup.commune:
@@ -124,7 +138,7 @@ def resolve_territory(params):
 @require_GET
 def campaign_page(request):
     """The proposals, axis by axis, with local examples first when a territory is chosen."""
-    campaign = Campaign.objects.published().order_by("-year", "-pk").first()
+    campaign = Campaign.objects.current()
     if campaign is None:
         return render(request, "proposals/no_campaign.html", status=404)
     territory, candidates, territory_error = resolve_territory(request.GET)
@@ -136,7 +150,7 @@ def campaign_page(request):
             examples += [initiative_example(i) for i in proposal.example_initiatives.all()]
             proposal.examples = order_by_proximity(examples, territory, lambda example: example.place)
             nearby_count += sum(example.is_nearby for example in proposal.examples)
-    form = TerritoryForm(request.GET if (request.GET.get("commune") or request.GET.get("epci")) else None)
+    form = TerritoryForm(initial={"epci": territory.epci.siren if territory.epci and not territory.commune else None})
     context = {
         "campaign": campaign,
         "axes": axes,
@@ -145,6 +159,7 @@ def campaign_page(request):
         "territory_error": territory_error,
         "nearby_count": nearby_count,
         "territory_form": form,
+        "commune_query": commune_label(territory.commune) if territory.commune else request.GET.get("commune", ""),
         "site_url": request.build_absolute_uri("/").rstrip("/"),
     }
     return render(request, "proposals/campaign.html", context, status=400 if territory_error else 200)
@@ -174,7 +189,8 @@ def notify_staff(request, commitment):
     admin_link = request.build_absolute_uri(reverse("admin:proposals_commitment_change", args=[commitment.pk]))
     context = {"commitment": commitment, "admin_link": admin_link, "proposals": commitment.proposals.all()}
     send_mail(
-        subject=render_to_string("proposals/email/staff_subject.txt", context).strip(),
+        # One line whatever the signatory typed: a newline in a subject is a header injection.
+        subject=" ".join(render_to_string("proposals/email/staff_subject.txt", context).split()),
         message=render_to_string("proposals/email/staff_body.txt", context),
         from_email=None,
         recipient_list=recipients,

@@ -68,11 +68,17 @@ def test_examples_of_the_chosen_epci_come_first(visitor, examples, places):
     assert "dans CA Valenciennes Métropole apparaissent en premier : 1 exemple près de chez vous" in html
 
 
-@pytest.mark.parametrize("query", ["Grenay", "grenay", "62386", "62160", "GRENAY (62)"])
+@pytest.mark.parametrize("query", ["Grenay", "grenay", "62386", "62160", "GRENAY (62)", "Grenay (62160)", " grenay  "])
 def test_examples_of_the_chosen_commune_come_first(visitor, examples, query):
     html = visitor.get(URL, {"commune": query}).content.decode()
     assert example_titles(html, "proximite-a") == ["Terre Tous", "Atelier lillois", "Bouquinerie de Marly"]
     assert "à Grenay et dans CA de Lens-Liévin apparaissent en premier" in html
+    assert "Une oasis au cœur de la cité minière." in html  # nearby examples get their summary
+
+
+def test_without_a_territory_examples_stay_short(visitor, examples):
+    """Five minutes on a phone: summaries are kept for the visitor's own territory."""
+    assert "Une oasis au cœur de la cité minière." not in visitor.get(URL).content.decode()
 
 
 def test_a_commune_name_is_found_without_its_accents(visitor, examples, places):
@@ -94,8 +100,25 @@ def test_an_ambiguous_commune_name_offers_a_choice(visitor, examples, places):
     )
     html = visitor.get(URL, {"commune": "marl"}).content.decode()
     assert "Plusieurs communes correspondent à « marl »" in html
-    assert 'href="?commune=59383#pres-de-chez-vous"' in html
-    assert 'href="?commune=62001#pres-de-chez-vous"' in html
+    assert 'href="?insee=59383#pres-de-chez-vous"' in html
+    assert 'href="?insee=62001#pres-de-chez-vous"' in html
+    chosen = visitor.get(URL, {"insee": "62001"}).content.decode()
+    assert "Aucun exemple n'est encore recensé à Marly-Gomont" in chosen
+    assert 'value="Marly-Gomont (62000)"' in chosen
+
+
+def test_a_code_that_is_an_insee_code_here_and_a_postal_code_there_offers_both(visitor, examples, places):
+    """59383 is Marly's INSEE code; make it another commune's postal code too."""
+    CommuneFactory(insee_code="59999", name="Autreville", postal_codes=["59383"], department=places["marly"].department)
+    html = visitor.get(URL, {"commune": "59383"}).content.decode()
+    assert 'href="?insee=59383#pres-de-chez-vous"' in html
+    assert 'href="?insee=59999#pres-de-chez-vous"' in html
+
+
+def test_an_unknown_insee_code_gets_a_clear_message(visitor, campaign):
+    response = visitor.get(URL, {"insee": "00000"})
+    assert response.status_code == 400
+    assert "Ce code INSEE ne correspond à aucune commune des Hauts-de-France." in response.content.decode()
 
 
 def test_an_unknown_commune_gets_a_clear_message(visitor, examples):

@@ -260,8 +260,10 @@ def test_commune_lookup_in_the_form(visitor, campaign, places):
 def test_an_ambiguous_commune_asks_for_the_postal_code(visitor, campaign, places):
     CommuneFactory(insee_code="02468", name="Marly", postal_codes=["02120"], department=places["marly"].department)
     html = visitor.post(FORM_URL, form_data(campaign)).content.decode()
-    assert "Plusieurs communes correspondent : Marly (02468), Marly (59383)." in html
+    assert "Plusieurs communes correspondent : « Marly (02120) », « Marly (59770) »." in html
     assert not Commitment.objects.exists()
+    assert visitor.post(FORM_URL, form_data(campaign, commune="Marly (59770)")).status_code == 302
+    assert Commitment.objects.get().commune == places["marly"]
 
 
 def test_an_epci_alone_is_enough(visitor, campaign, places):
@@ -354,6 +356,18 @@ def test_geojson_query_count(visitor, campaign, places, django_assert_num_querie
     with django_assert_num_queries(2):
         data = visitor.get(GEOJSON_URL).json()
     assert sorted(f["properties"]["count"] for f in data["features"]) == [3, 3, 3]
+
+
+def test_line_breaks_in_names_never_reach_pages_or_email_headers(visitor, campaign, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["equipe@apes.example"]
+    data = form_data(campaign, full_name="Jeanne\r\nBcc: victime@example.org", role="  Maire \n adjointe ")
+    assert visitor.post(FORM_URL, data).status_code == 302
+    commitment = Commitment.objects.get()
+    assert commitment.full_name == "Jeanne Bcc: victime@example.org"
+    assert commitment.role == "Maire adjointe"
+    visitor.post(confirmation_link(mail.outbox[0]))
+    assert "\n" not in mail.outbox[1].subject
+    assert mail.outbox[1].to == ["equipe@apes.example"]
 
 
 @override_settings(STAFF_NOTIFICATION_EMAILS=[])

@@ -28,7 +28,7 @@ def test_seed_creates_four_axes_and_their_measures_in_order(visitor):
         "bail-commercial-d-utilite-sociale",
     ]
     assert "SRDEII" in campaign.context
-    assert any("not linked" in line and "activ-cites" in line for line in lines)
+    assert any("not linked" in line and "organisation activ-cites" in line for line in lines)
     html = visitor.get(reverse("proposals:campaign")).content.decode()
     assert "Soutenir les monnaies locales citoyennes" in html
 
