@@ -39,19 +39,21 @@ MIN_TRIGRAM_WORD = 3
 def search_filter(queryset, query):
     """Filter `queryset` (organisations) on the normalised `search_text` column, then rank it.
 
-    PostgreSQL: a row matches when the whole query is a substring of the search text, or is
-    word-similar to it (pg_trgm `<%`: small typos), or when each of its words of three letters or
-    more is word-similar to it (words spread over name, commune and description). All three arms use
-    operators that the GIN trigram index serves (LIKE, `%>`), so the planner can combine them with a
-    BitmapOr. Rows are annotated with `search_rank`: trigram word similarity plus a French
-    full-text rank (`ts_rank` on the already unaccented text).
+    PostgreSQL: every word of three letters or more must be word-similar to the search text (pg_trgm
+    `%>`, threshold 0.6: about one typo in a word of seven letters or more), so words may come from the
+    name, the commune or the description, in any order. All the words go into one condition that a
+    single scan of the GIN trigram index serves. An OR with a LIKE arm or a whole-query arm looked
+    more forgiving but made the planner's estimate of two index scans exceed its (much too cheap)
+    estimate of a sequential scan: on 20,000 rows that meant 0.8-2.8 s instead of ~20 ms (see
+    docs/directory.md, "Search"). Rows are annotated with `search_rank`: trigram word similarity of the
+    whole query plus a French full-text rank (`ts_rank` on the already unaccented text).
 
     SQLite: each word must be a substring of the search text (accent-, case- and punctuation-
     insensitive thanks to the normalisation, no typo tolerance); `search_rank` favours names that
     start with the query.
 
     The search text holds a space-free copy of the name (see `Organisation.build_search_text`), so a
-    query typed without spaces ("activcites") is a plain substring match on both databases.
+    query typed without spaces ("activcites") matches on both databases.
     """
     from django.db import connection
     from django.db.models import Case, F, FloatField, Q, Value, When
@@ -64,13 +66,13 @@ def search_filter(queryset, query):
         from django.contrib.postgres.lookups import TrigramWordSimilar
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
 
-        condition = Q(search_text__contains=normalised) | Q(TrigramWordSimilar(F("search_text"), Value(normalised)))
         long_words = [word for word in words if len(word) >= MIN_TRIGRAM_WORD]
-        if len(long_words) > 1:
-            each_word = Q()
+        if long_words:
+            condition = Q()
             for word in long_words:
-                each_word &= Q(TrigramWordSimilar(F("search_text"), Value(word)))
-            condition |= each_word
+                condition &= Q(TrigramWordSimilar(F("search_text"), Value(word)))
+        else:
+            condition = Q(search_text__contains=normalised)
         rank = TrigramWordSimilarity(Value(normalised), "search_text") + SearchRank(
             SearchVector("search_text", config="french"),
             SearchQuery(normalised, config="french", search_type="plain"),

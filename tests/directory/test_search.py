@@ -65,7 +65,7 @@ def test_a_query_of_punctuation_only_keeps_everything(actors):
     [
         ("compagons du compost", "Les Compagnons du compost"),
         ("dechainé du boccal", "Les Déchainés du bocal"),
-        ("maison du vello", "La Maison du Vélo"),
+        ("la maisson du velo", "La Maison du Vélo"),
         ("activ citées", "Activ'Cités"),
     ],
 )
