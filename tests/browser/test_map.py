@@ -1,0 +1,90 @@
+"""The actor map in a real browser: clusters, a filter applied from the panel, the URL and markers updated."""
+
+import random
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.factories import CommuneFactory, OrganisationFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def actors(db):
+    """30 associations around Valenciennes (they cluster) and 5 PTCE around Lens."""
+    randomiser = random.Random(7)
+    valenciennes = CommuneFactory(name="Valenciennes", insee_code="59606", latitude=50.3591, longitude=3.51618)
+    lens = CommuneFactory(name="Lens", insee_code="62498", latitude=50.43764, longitude=2.82126)
+    for number in range(30):
+        OrganisationFactory(
+            name=f"Association {number}",
+            commune=valenciennes,
+            latitude=50.3591 + randomiser.uniform(-0.02, 0.02),
+            longitude=3.51618 + randomiser.uniform(-0.02, 0.02),
+        )
+    for number in range(5):
+        OrganisationFactory(
+            name=f"Pôle {number}",
+            kind="ptce",
+            commune=lens,
+            latitude=50.43764 + randomiser.uniform(-0.01, 0.01),
+            longitude=2.82126 + randomiser.uniform(-0.01, 0.01),
+        )
+
+
+def test_map_shows_clusters_and_follows_the_filters(page, live_server, actors):
+    page.goto(live_server.url + reverse("directory:map"))
+    status = page.locator("#map-status")
+    expect(status).to_have_text("35 structures sur la carte.")
+    expect(page.locator(".marker-cluster").first).to_be_visible()
+    assert page.locator("[data-map]").get_attribute("data-count") == "35"
+
+    page.get_by_role("checkbox", name="PTCE").check()
+    expect(status).to_have_text("5 structures sur la carte.")
+    assert page.url.endswith(reverse("directory:map") + "?kind=ptce")
+    assert page.locator("[data-map]").get_attribute("data-count") == "5"
+    expect(page.locator("[data-list-link]")).to_have_attribute(
+        "href", reverse("directory:organisation-list") + "?kind=ptce"
+    )
+
+    # The URL is the state the other way too: reloading it shows the same selection.
+    page.reload()
+    expect(status).to_have_text("5 structures sur la carte.")
+    expect(page.get_by_role("checkbox", name="PTCE")).to_be_checked()
+
+
+def test_a_marker_popup_leads_to_the_organisation_page(page, live_server, actors):
+    page.goto(live_server.url + reverse("directory:map") + "?kind=ptce&q=pole+3")
+    expect(page.locator("#map-status")).to_have_text("1 structure sur la carte.")
+    page.locator(".leaflet-marker-icon.org-marker").first.click()
+    link = page.locator(".leaflet-popup .org-popup__title a")
+    expect(link).to_have_text("Pôle 3")
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pôle 3")
+
+
+def test_around_me_says_so_when_the_position_is_refused(page, live_server, actors):
+    page.goto(live_server.url + reverse("directory:map"))
+    expect(page.locator("#map-status")).to_have_text("35 structures sur la carte.")
+    page.get_by_role("button", name="Autour de moi").click()
+    expect(page.locator("#map-status")).to_contain_text("Votre position n'est pas disponible")
+
+
+def test_the_epci_layer_can_be_shown(page, live_server, actors):
+    from territories.models import Epci
+
+    Epci.objects.update(
+        boundary={"type": "Polygon", "coordinates": [[[3.4, 50.3], [3.6, 50.3], [3.6, 50.4], [3.4, 50.3]]]}
+    )
+    page.goto(live_server.url + reverse("directory:map"))
+    expect(page.locator("#map-status")).to_have_text("35 structures sur la carte.")
+    page.get_by_label("Contours des intercommunalités").check()
+    expect(page.locator("path.leaflet-interactive").first).to_be_attached()
+
+
+def test_the_embed_shows_the_map_alone(page, live_server, actors):
+    page.goto(live_server.url + reverse("directory:map-embed") + "?kind=ptce")
+    expect(page.locator("#map-status")).to_have_text("5 structures sur la carte.")
+    assert page.locator(".site-header").count() == 0
