@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -33,7 +33,7 @@ class OrganisationAdminForm(forms.ModelForm):
     point_map = forms.Field(
         label="Placer sur la carte",
         required=False,
-        widget=PointMapWidget(),
+        widget=PointMapWidget(centroid_url=reverse_lazy("admin:directory_organisation_centroid")),
     )
     geocode_on_save = forms.BooleanField(
         label="Placer le point à partir de l'adresse",
@@ -145,12 +145,6 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
         if obj is not None and obj.kind == Organisation.Kind.PTCE:
             inlines.insert(0, PtceMemberInline)
         return inlines
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if "point_map" in form.base_fields:
-            form.base_fields["point_map"].widget.centroid_url = reverse("admin:directory_organisation_centroid")
-        return form
 
     def get_urls(self):
         urls = [

@@ -182,6 +182,12 @@ class OrganisationResource(resources.ModelResource):
     def get_queryset(self):
         return Organisation.objects.select_related("commune").prefetch_related("sectors")
 
+    def export(self, queryset=None, **kwargs):
+        # The admin passes its changelist queryset: add what the commune and sector columns read.
+        if queryset is not None and hasattr(queryset, "prefetch_related"):
+            queryset = queryset.select_related("commune").prefetch_related("sectors")
+        return super().export(queryset, **kwargs)
+
     def dehydrate_commune_insee(self, organisation):
         return organisation.commune.insee_code if organisation.commune_id else ""
 

@@ -212,3 +212,13 @@ def test_export_then_import_round_trip(administrator_client, places):
     upload = SimpleUploadedFile("export.csv", exported.encode(), content_type="text/csv")
     import_file(administrator_client, upload, CSV_FORMAT)
     assert snapshot() == before
+
+
+def test_export_query_count_does_not_grow_with_rows(places, django_assert_max_num_queries):
+    """select_related/prefetch_related: the commune and sector columns cost no query per organisation."""
+    from directory.resources import OrganisationResource
+
+    OrganisationFactory.create_batch(30, commune=places["loos"])
+    with django_assert_max_num_queries(4):
+        dataset = OrganisationResource().export(Organisation.objects.all())
+    assert len(dataset) == 30
