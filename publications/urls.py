@@ -1,10 +1,15 @@
-"""URLs of the publications app (placeholders until the app's views land)."""
+"""URLs of the publications app, under /carnets/."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from publications import views
+from publications.feeds import LatestPublicationsFeed
 
 app_name = "publications"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="pages/coming_soon.html"), name="publication-list"),
+    path("", views.PublicationListView.as_view(), name="publication-list"),
+    path("feed/", LatestPublicationsFeed(), name="publication-feed"),
+    path("<slug:slug>/", views.PublicationDetailView.as_view(), name="publication-detail"),
+    path("<slug:slug>/telecharger/", views.publication_download, name="publication-download"),
 ]

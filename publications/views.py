@@ -1,0 +1,131 @@
+"""Public pages of the publications: the library, one document, its download."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from publications.access import can_download
+from publications.filters import PublicationFilter
+from publications.models import Publication
+
+
+def login_url(next_url):
+    """The sign-in page, sending the person back to `next_url` afterwards."""
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+
+
+def renamed_publication(slug):
+    """The published publication that used to have `slug` (history keeps old slugs), or None."""
+    former = Publication.history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True).first()
+    if former is None:
+        return None
+    return Publication.objects.published().filter(pk=former).first()
+
+
+class PublicationListView(ListView):
+    """/carnets/: covers of the published documents, filtered by the query string; 400 on invalid filters."""
+
+    template_name = "publications/publication_list.html"
+    context_object_name = "publications"
+    paginate_by = 12
+
+    def get_queryset(self):
+        base = Publication.objects.published().newest_first().defer("summary", "search_text")
+        self.filterset = PublicationFilter(self.request.GET or None, queryset=base, request=self.request)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
+            query_string=query.urlencode(),
+            is_filtered=any(query.get(name) for name in self.filterset.filters),
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["filter_errors"]:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class PublicationDetailView(DetailView):
+    """/carnets/<slug>/: summary, credits, links, preview and the download button. Old slugs redirect (301)."""
+
+    template_name = "publications/publication_detail.html"
+    context_object_name = "publication"
+
+    def get_queryset(self):
+        return Publication.objects.published().for_detail()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            current = renamed_publication(kwargs["slug"])
+            if current is None:
+                raise
+            return redirect(current, permanent=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        publication = self.object
+        download_url = publication.get_download_url()
+        context.update(
+            can_download=can_download(self.request.user, publication),
+            download_url=download_url,
+            login_url=login_url(download_url),
+            og_image_url=self.request.build_absolute_uri(publication.cover.url) if publication.cover else "",
+        )
+        return context
+
+
+@require_safe
+def publication_download(request, slug):
+    """/carnets/<slug>/telecharger/: the PDF as an attachment (GET counts a download, HEAD does not).
+
+    Members-only documents answer 403 with a page that explains how to get access: a sign-in link for
+    anonymous visitors, a contact for signed-in people whose account is not a member's.
+    """
+    publication = Publication.objects.published().filter(slug=slug).first()
+    if publication is None:
+        current = renamed_publication(slug)
+        if current is None:
+            raise Http404("Aucune publication ne porte cette adresse.")
+        return redirect(current.get_download_url(), permanent=True)
+    if not can_download(request.user, publication):
+        return render(
+            request,
+            "publications/members_only.html",
+            {"publication": publication, "login_url": login_url(publication.get_download_url())},
+            status=403,
+        )
+    if not publication.pdf_file:
+        if not publication.external_url:
+            raise Http404("Ce document n'a pas de fichier à télécharger.")
+        if request.method == "GET":
+            publication.record_download()
+        return redirect(publication.external_url)
+    try:
+        handle = publication.pdf_file.storage.open(publication.pdf_file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier de ce document est introuvable.") from None
+    if request.method == "GET":
+        publication.record_download()
+    response = FileResponse(
+        handle, as_attachment=True, filename=publication.download_filename, content_type="application/pdf"
+    )
+    # Shared caches must not answer in our place: members-only files stay private and every download counts.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
