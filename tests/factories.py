@@ -276,3 +276,105 @@ class TerritoryFigureFactory(factory.django.DjangoModelFactory):
     source = "Observatoire de la CRESS"
     as_of = factory.LazyFunction(lambda: _territories_day(2024, 9))
     as_of_precision = "month"
+
+
+def _date(year, month, day):
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+def _summary_pdf_file(publication):
+    """A real PDF (title page + summary) named after the publication, built like the demo PDFs."""
+    from django.core.files.base import ContentFile
+
+    from publications.pdf import SummaryDocument, build_summary_pdf
+
+    document = SummaryDocument(title=publication.title, summary=["Un document pour tester le portail."])
+    return ContentFile(build_summary_pdf(document), name=f"{publication.slug}.pdf")
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A published carnet with a real two-page PDF (cover and previews are rendered from it).
+
+    Files go to MEDIA_ROOT: point it at a temporary directory in tests (see tests/publications/conftest.py).
+    """
+
+    class Meta:
+        model = "publications.Publication"
+
+    title = factory.Sequence(lambda n: f"Carnet de test {n}")
+    slug = factory.Sequence(lambda n: f"carnet-de-test-{n}")
+    collection = "carnets"
+    kind = "carnet"
+    published_on = factory.LazyFunction(lambda: _date(2024, 1, 1))
+    published_on_precision = "year"
+    summary = "Un carnet qui raconte une coopération entre acteurs d'un territoire."
+    pdf_file = factory.LazyAttribute(_summary_pdf_file)
+
+
+# --- territories: dynamics, timeline, partnerships, figures, initiatives --------------------------------
+
+
+def _territories_day(year, month=1, day=1):
+    """A date for the territories factories (imported here to leave the shared header alone)."""
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.Initiative"
+
+    title = factory.Sequence(lambda n: f"Initiative test {n}")
+    slug = factory.Sequence(lambda n: f"initiative-test-{n}")
+    kind = "coup-de-projecteur"
+    summary = "Une initiative solidaire qui inspire d'autres territoires."
+    context = "Un besoin du territoire restait sans réponse."
+    objectives = "- créer des emplois ;\n- répondre au besoin."
+    is_published = True
+
+
+class DynamicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.Dynamic"
+
+    title = factory.Sequence(lambda n: f"Dynamique test {n}")
+    slug = factory.Sequence(lambda n: f"dynamique-test-{n}")
+    theme = factory.SubFactory(ThemeFactory)
+    summary = "Une coopération entre acteurs d'un territoire."
+    start_year = 2017
+    phase = "structuration"
+    is_published = True
+
+
+class TimelineEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.TimelineEvent"
+
+    dynamic = factory.SubFactory(DynamicFactory)
+    date = factory.LazyFunction(lambda: _territories_day(2017))
+    date_precision = "year"
+    title = factory.Sequence(lambda n: f"Étape {n}")
+    involvement = "moderee"
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.Partnership"
+
+    epci = factory.SubFactory(EpciFactory)
+    start_year = 2017
+
+
+class TerritoryFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "territories.TerritoryFigure"
+
+    epci = factory.SubFactory(EpciFactory)
+    label = "emplois dans l'ESS"
+    value = 7892
+    source = "Observatoire de la CRESS"
+    as_of = factory.LazyFunction(lambda: _territories_day(2024, 9))
+    as_of_precision = "month"
