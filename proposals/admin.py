@@ -24,8 +24,9 @@ class CampaignAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AxisInline]
+    autocomplete_fields = ["brochure"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "year", "summary", "is_published", "commitments_open"]}),
+        (None, {"fields": ["title", "slug", "year", "summary", "brochure", "is_published", "commitments_open"]}),
         ("Dates de l'élection", {"fields": ["first_round_on", "second_round_on"]}),
         ("Texte", {"fields": ["introduction", "context"]}),
     ]
@@ -56,11 +57,12 @@ class ProposalAdmin(SimpleHistoryAdmin):
     list_select_related = ["axis", "axis__campaign"]
     search_fields = ["title", "text"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["example_organisations", "example_initiatives"]
+    autocomplete_fields = ["example_organisations", "example_initiatives", "publications"]
     filter_horizontal = ["themes", "sectors"]
     fieldsets = [
         (None, {"fields": ["axis", "order", "title", "slug", "text"]}),
         ("Exemples", {"fields": ["example_organisations", "example_initiatives"]}),
+        ("Pour aller plus loin", {"fields": ["publications"]}),
         ("Classement", {"fields": ["themes", "sectors"]}),
     ]
 

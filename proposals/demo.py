@@ -14,6 +14,7 @@ from django.db import transaction
 
 from directory.models import Organisation, Sector
 from proposals.models import Axis, Campaign, Proposal
+from publications.models import Publication
 from territories.models import Initiative, Theme
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "proposals"
@@ -39,20 +40,9 @@ def resolve(model, wanted, missing, label):
     return objects
 
 
-def publication_model():
-    """The publications app's model, once it exists (it is developed alongside this one)."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model("publications", "Publication")
-    except LookupError:
-        return None
-
-
 @transaction.atomic
 def seed_campaign(data, log):
     missing = []
-    Publication = publication_model()
     info = data["campaign"]
     defaults = {
         "title": info["title"],
@@ -61,7 +51,7 @@ def seed_campaign(data, log):
         "introduction": paragraphs(info["introduction"]),
         "context": paragraphs(info.get("context", "")),
     }
-    if Publication is not None and hasattr(Campaign, "brochure") and info.get("brochure"):
+    if info.get("brochure"):
         brochures = resolve(Publication, [info["brochure"]], missing, "publication")
         defaults["brochure"] = brochures[0] if brochures else None
     campaign, _ = Campaign.objects.update_or_create(slug=info["slug"], defaults=defaults)
@@ -88,8 +78,7 @@ def seed_campaign(data, log):
                 resolve(Organisation, item.get("organisations", []), missing, "organisation")
             )
             proposal.example_initiatives.set(resolve(Initiative, item.get("initiatives", []), missing, "initiative"))
-            if Publication is not None and hasattr(proposal, "publications"):
-                proposal.publications.set(resolve(Publication, item.get("publications", []), missing, "publication"))
+            proposal.publications.set(resolve(Publication, item.get("publications", []), missing, "publication"))
             proposal_count += 1
     log(f"campaign {campaign.slug}: {len(data['axes'])} axes, {proposal_count} proposals")
     for item in missing:

@@ -41,6 +41,15 @@ class Campaign(models.Model):
     )
     introduction = models.TextField("introduction", help_text="Paragraphes séparés par une ligne vide.")
     context = models.TextField("contexte", blank=True, help_text="Paragraphes séparés par une ligne vide.")
+    brochure = models.ForeignKey(
+        "publications.Publication",
+        verbose_name="brochure (PDF)",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="La publication dont la page propose le PDF de ces propositions.",
+    )
     is_published = models.BooleanField("publiée", default=True)
     commitments_open = models.BooleanField(
         "engagements ouverts", default=True, help_text="Décochez pour fermer le formulaire d'engagement."
@@ -133,6 +142,9 @@ class Proposal(models.Model):
     )
     example_initiatives = models.ManyToManyField(
         "territories.Initiative", verbose_name="initiatives exemples", related_name="proposals", blank=True
+    )
+    publications = models.ManyToManyField(
+        "publications.Publication", verbose_name="pour aller plus loin", related_name="proposals", blank=True
     )
 
     objects = ProposalQuerySet.as_manager()

@@ -32,6 +32,7 @@ from proposals.nearby import (
     place_of_organisation,
     territory_for,
 )
+from publications.models import Publication
 from territories.models import Commune, Initiative
 
 
@@ -82,7 +83,7 @@ def initiative_example(initiative):
 
 
 def campaign_axes(campaign):
-    """The campaign's axes with their proposals and examples prefetched (7 queries in all)."""
+    """The campaign's axes with their proposals, examples and publications prefetched (9 queries in all)."""
     organisations = Organisation.objects.published().select_related("commune").order_by("name")
     initiatives = Initiative.objects.published().prefetch_related(
         Prefetch("communes", queryset=Commune.objects.only("pk", "name", "epci_id", "department_id")),
@@ -95,6 +96,7 @@ def campaign_axes(campaign):
         .prefetch_related(
             Prefetch("example_organisations", queryset=organisations),
             Prefetch("example_initiatives", queryset=initiatives),
+            Prefetch("publications", queryset=Publication.objects.published().only("pk", "slug", "title")),
             "themes",
         )
     )
@@ -138,7 +140,7 @@ def resolve_territory(params):
 @require_GET
 def campaign_page(request):
     """The proposals, axis by axis, with local examples first when a territory is chosen."""
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.select_related("brochure").current()
     if campaign is None:
         return render(request, "proposals/no_campaign.html", status=404)
     territory, candidates, territory_error = resolve_territory(request.GET)

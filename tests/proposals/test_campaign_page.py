@@ -7,7 +7,13 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from tests.factories import CampaignFactory, CommuneFactory, OrganisationFactory, ProposalFactory
+from tests.factories import (
+    CampaignFactory,
+    CommuneFactory,
+    OrganisationFactory,
+    ProposalFactory,
+    PublicationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,8 +184,8 @@ def test_without_a_published_campaign_the_page_says_so(visitor, db):
 def test_campaign_page_query_count_does_not_grow_with_content(visitor, examples, places, django_assert_num_queries):
     """Prefetching prevents one query per axis, per proposal, per example and per example's commune.
 
-    1 campaign, 1 commune lookup, 1 axes, 1 proposals (with counts), 1 organisations, 1 initiatives,
-    3 initiative places (communes, EPCI, departments), 1 themes, 1 EPCI select.
+    1 campaign (with its brochure), 1 commune lookup, 1 axes, 1 proposals (with counts), 1 organisations,
+    1 initiatives, 3 initiative places (communes, EPCI, departments), 1 publications, 1 themes, 1 EPCI select.
     """
     axis = examples["proposal"].axis
     for _ in range(5):
@@ -187,6 +193,47 @@ def test_campaign_page_query_count_does_not_grow_with_content(visitor, examples,
         extra.example_organisations.set(
             [OrganisationFactory(commune=places["lille"]), OrganisationFactory(commune=places["grenay"])]
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = visitor.get(URL, {"commune": "Lille"})
     assert response.status_code == 200
+
+
+@pytest.fixture
+def brochure(settings, tmp_path, campaign):
+    """The campaign's brochure: a published publication with a real PDF (written to a temporary MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    publication = PublicationFactory(slug="propositions-municipales-2026", title="Nos propositions 2026")
+    campaign.brochure = publication
+    campaign.save()
+    return publication
+
+
+def test_the_brochure_pdf_is_linked(visitor, brochure):
+    html = visitor.get(URL).content.decode()
+    link = html.split('id="lien-brochure"', 1)[1].split(">", 1)[0]
+    assert f'href="{brochure.get_download_url()}"' in link
+    assert "Télécharger la brochure (PDF," in html
+
+
+def test_a_members_only_brochure_links_to_its_page(visitor, brochure):
+    brochure.access = "adherents"
+    brochure.save()
+    html = visitor.get(URL).content.decode()
+    assert f'id="lien-brochure" href="{brochure.get_absolute_url()}"' in html
+
+
+def test_an_unpublished_brochure_is_not_linked(visitor, brochure):
+    brochure.is_published = False
+    brochure.save()
+    assert 'id="lien-brochure"' not in visitor.get(URL).content.decode()
+
+
+def test_measures_point_to_related_publications(visitor, brochure, campaign):
+    proposal = campaign.axes.get(slug="proximite").proposals.get(slug="proximite-a")
+    proposal.publications.set([brochure])
+    html = visitor.get(URL).content.decode()
+    block = html.split('id="proximite-a"', 1)[1].split('class="proposals-measure"', 1)[0]
+    assert (
+        f'Pour aller plus loin : <a href="http://testserver{brochure.get_absolute_url()}">Nos propositions 2026</a>'
+        in block
+    )
