@@ -90,14 +90,18 @@ THEMES = [
 ]
 
 
-def seed_reference(log):
-    counts = load_geography()
-    log(f"geography: {counts}")
+def seed_themes():
     for order, (slug, name, colour, text) in enumerate(THEMES):
         Theme.objects.update_or_create(
             slug=slug, defaults={"name": name, "colour": colour, "short_description": text, "order": order}
         )
-    log(f"{len(THEMES)} themes")
+    return len(THEMES)
+
+
+def seed_reference(log):
+    counts = load_geography()
+    log(f"geography: {counts}")
+    log(f"{seed_themes()} themes")
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ function spreadOverlapping(features) {
         return;
       }
       const angle = (2 * Math.PI * index) / group.length;
-      const radius = 0.012 + 0.002 * group.length;
+      const radius = 0.05 + 0.005 * group.length;
       placed.push({ feature, latlng: [lat + radius * Math.sin(angle), lng + radius * 1.5 * Math.cos(angle)] });
     });
   }
@@ -125,6 +125,8 @@ async function initMap(element) {
     L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: config.maxZoom }).addTo(map);
   }
   addPartnerPattern(map);
+  // Points stay above the areas whichever layer arrives first.
+  map.createPane("dynamics").style.zIndex = "450";
 
   const layers = [];
   if (config.boundary) {
@@ -162,6 +164,7 @@ async function initMap(element) {
             weight: 1.5,
             fillColor: feature.properties.colour,
             fillOpacity: 0.95,
+            pane: "dynamics",
             className: `dynamic-marker theme-${feature.properties.theme}`,
           })
             .bindPopup(dynamicPopup(feature.properties))

@@ -109,7 +109,12 @@ class TerritoryIndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        themes = list(Theme.objects.annotate(dynamic_count=Count("dynamics", filter=Q(dynamics__is_published=True))))
+        # Aggregation drops Meta.ordering: order the legend explicitly.
+        themes = list(
+            Theme.objects.annotate(dynamic_count=Count("dynamics", filter=Q(dynamics__is_published=True))).order_by(
+                "order", "name"
+            )
+        )
         dynamics = list(Dynamic.objects.published().for_cards())
         context.update(
             themes=themes,
