@@ -468,3 +468,16 @@ def test_initiative_detail_query_count_is_fixed(visitor, django_assert_num_queri
 
 def test_unpublished_initiative_is_a_404(visitor):
     assert visitor.get(InitiativeFactory(is_published=False).get_absolute_url()).status_code == 404
+
+
+def test_epci_page_with_many_organisations_lists_the_first_and_links_the_directory_for_all(visitor):
+    from territories.views import public
+
+    commune = CommuneFactory()
+    OrganisationFactory.create_batch(public.EPCI_ORGANISATIONS_SHOWN + 2, commune=commune)
+
+    response = visitor.get(commune.epci.get_absolute_url())
+
+    assert len(response.context["organisations"]) == public.EPCI_ORGANISATIONS_SHOWN
+    count = public.EPCI_ORGANISATIONS_SHOWN + 2
+    assert f"Voir les {count} organisations dans l'annuaire" in text(response)
