@@ -7,6 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from proposals.sitemaps import CampaignSitemap
 from tests.factories import (
     CampaignFactory,
     CommuneFactory,
@@ -237,3 +238,13 @@ def test_measures_point_to_related_publications(visitor, brochure, campaign):
         f'Pour aller plus loin : <a href="http://testserver{brochure.get_absolute_url()}">Nos propositions 2026</a>'
         in block
     )
+
+
+def test_sitemap_lists_the_campaign_and_its_commitments(campaign):
+    locations = [entry["location"] for entry in CampaignSitemap().get_urls(site=FakeSite(), protocol="https")]
+    assert locations == [f"https://apes.example{URL}", "https://apes.example" + reverse("proposals:commitment-list")]
+
+
+class FakeSite:
+    domain = "apes.example"
+    name = "Apes"
