@@ -340,6 +340,11 @@ COMMITMENT_CONFIRMATION_MAX_AGE = env_int("COMMITMENT_CONFIRMATION_MAX_AGE", 7 *
 # Submissions of the commitment form per client IP (django-ratelimit rate syntax).
 COMMITMENT_RATE = os.environ.get("COMMITMENT_RATE", "5/h")
 
+# --- bench (issue 10): the benchmark's "stack ceiling" --------------------------------------------
+# Only bench/run.py turns this on (on its own gunicorn): it adds /_bench/trivial/, a view doing no
+# work, so real pages' throughput can be reported as a ratio of the stack's own. Off everywhere else.
+BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)
+
 
 # --- Staff admin: geocoding and imports (directory/geocoding.py, directory/resources.py) ---
 # Base Adresse Nationale search API; the public service allows 50 requests/s per IP.

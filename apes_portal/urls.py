@@ -28,5 +28,15 @@ urlpatterns = [
 handler400 = "apes_portal.errors.bad_request"
 handler500 = "apes_portal.errors.server_error"
 
+if settings.BENCH_TRIVIAL_VIEW:
+    # The benchmark's "stack ceiling" (bench/run.py): the full middleware stack, no template, no
+    # query. Real pages' throughput is reported as a ratio of this view's, served by the same server.
+    from django.http import HttpResponse
+
+    def bench_trivial(request):
+        return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+    urlpatterns += [path("_bench/trivial/", bench_trivial, name="bench-trivial")]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,197 @@
+"""In-process phase of the benchmark: SQL queries per request, placeholders, EXPLAIN of the search.
+
+Run by bench/run.py with the same environment as its gunicorn (same database, DEBUG off), apart
+from the load: `python bench/inprocess.py OUT.json`. Each endpoint is requested twice with Django's
+test client; the second request's queries are counted with CaptureQueriesContext (the first one
+fills per-process caches: content types, the GeoJSON cache...). Writes a JSON report.
+"""
+
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apes_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from bench.endpoints import ENDPOINTS, SEARCH_TERM  # noqa: E402
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def discover():
+    """Values for the path placeholders, read from the seeded database."""
+    from directory.models import Organisation
+
+    published = Organisation.objects.published()
+    rich = published.filter(is_member=True).order_by("pk").first() or published.order_by("pk").first()
+    plain = published.order_by("-pk").first()
+    search = SEARCH_TERM
+    if not published.search(search).exists() and rich is not None:
+        # The configured term matches nothing: take the longest word of a real name instead.
+        search = max(rich.name.split(), key=len)
+    return {
+        "organisation": rich.slug if rich else "missing",
+        "other_organisation": plain.slug if plain else "missing",
+        "search": search,
+        "counts": {
+            "organisations": Organisation.objects.count(),
+            "published": published.count(),
+            "located": published.located().count(),
+        },
+    }
+
+
+def sql_template(sql):
+    return _LITERAL.sub("?", sql)
+
+
+def body_of(response):
+    """The whole body; a streamed one is consumed (its queries run while it streams)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def measure(client, path, headers):
+    """(response, body, queries of a warm request, repeated query templates) for one GET.
+
+    The first request is not counted: it fills per-process caches (content types, templates...).
+    """
+    body_of(client.get(path, headers=headers))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, headers=headers)
+        body = body_of(response)
+    templates = {}
+    for query in ctx.captured_queries:
+        key = sql_template(query["sql"])
+        templates[key] = templates.get(key, 0) + 1
+    repeated = {sql[:200]: n for sql, n in templates.items() if n > 1}
+    return response, body, len(ctx), repeated
+
+
+def last_page(response):
+    context = getattr(response, "context", None)
+    try:
+        page_obj = context["page_obj"] if context is not None else None
+    except KeyError:
+        page_obj = None
+    return page_obj.paginator.num_pages if page_obj is not None else 1
+
+
+def cold_count(client, path, headers):
+    """Queries of a request with an empty cache (what a cache miss costs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        body_of(client.get(path, headers=headers))
+    return len(ctx)
+
+
+def explain_search(term):
+    """EXPLAIN (ANALYZE) of the directory's search() and of the list view's page query."""
+    from directory.models import Organisation
+
+    if connection.vendor != "postgresql":
+        return {"skipped": "not PostgreSQL"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'directory_organisation' ORDER BY 1"
+        )
+        indexes = dict(cursor.fetchall())
+    trigram = [name for name, definition in indexes.items() if "trgm" in definition]
+    queryset = Organisation.objects.published().search(term)
+    result = {
+        "term": term,
+        "matches": queryset.count(),
+        "sql": str(queryset.query),
+        "plan": queryset.explain(analyze=True, buffers=True),
+        "trigram_indexes": {name: indexes[name] for name in trigram},
+    }
+    result["uses_index"] = any(name in result["plan"] for name in trigram)
+    return result
+
+
+def main(out):
+    setup_test_environment()  # response.context (page_obj) and 'testserver' in ALLOWED_HOSTS
+    started = time.monotonic()
+    values = discover()
+    # A view that raises gives a 500 here (recorded) instead of stopping the whole phase.
+    client = Client(raise_request_exception=False)
+    report = {"values": values, "endpoints": {}}
+    for endpoint in ENDPOINTS:
+        if endpoint.kind == "trivial":
+            continue
+        fmt = {**values, "last_page": 1, "etag": ""}
+        path = endpoint.path.format(**fmt)
+        headers = {}
+        if "{etag}" in str(endpoint.headers.values()):
+            probe = client.get(path)
+            fmt["etag"] = probe.headers.get("ETag", "")
+        headers = {k: v.format(**fmt) for k, v in endpoint.headers.items()}
+        if endpoint.kind == "export":
+            started = time.monotonic()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path, headers=headers)
+                body = body_of(response)
+            report["endpoints"][endpoint.name] = {
+                "path": path,
+                "status": response.status_code,
+                "queries": len(ctx),
+                "repeated": {},
+                "bytes": len(body),
+                "seconds": round(time.monotonic() - started, 2),
+                "missing": response.status_code == 404,
+            }
+            continue
+        response, body, queries, repeated = measure(client, path, headers)
+        entry = {
+            "path": path,
+            "status": response.status_code,
+            "queries": queries,
+            "repeated": repeated,
+            "bytes": len(body),
+        }
+        if response.status_code == 404:
+            entry["missing"] = True
+            report["endpoints"][endpoint.name] = entry
+            continue
+        fmt["last_page"] = last_page(response)
+        # Map data is cached: its warm count is ~0 whatever the rows, so compare what a cache miss costs.
+        cached = endpoint.kind == "data" and not headers
+        if cached:
+            entry["queries_cold_cache"] = cold_count(client, path, headers)
+        variants = {}
+        for variant in endpoint.variants:
+            variant_path = variant.format(**fmt)
+            variant_response, _, variant_queries, _ = measure(client, variant_path, headers)
+            variants[variant_path] = {"status": variant_response.status_code, "queries": variant_queries}
+            if cached:
+                variants[variant_path]["queries_cold_cache"] = cold_count(client, variant_path, headers)
+        entry["variants"] = variants
+        key = "queries_cold_cache" if cached else "queries"
+        counts = {entry[key], *(v[key] for v in variants.values() if v["status"] == 200)}
+        entry["fixed"] = len(counts) == 1
+        report["endpoints"][endpoint.name] = entry
+    try:
+        report["explain"] = explain_search(values["search"])
+    except Exception as error:  # reported, not fatal: the rest of the bench is still worth having
+        report["explain"] = {"error": f"{type(error).__name__}: {error}"}
+    report["seconds"] = round(time.monotonic() - started, 1)
+    Path(out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Benchmark of the portal at regional scale: PostgreSQL, 20,000 organisations, gunicorn, loopback load.
+
+One command, end to end (see bench/README.md):
+
+    .venv/bin/python bench/run.py
+
+1. setup: a throwaway PostgreSQL cluster on a free loopback port (or --database-url), `migrate`,
+   `seed_demo --organisations N`, `collectstatic`;
+2. in-process (bench/inprocess.py): SQL queries per request with Django's test client, EXPLAIN
+   (ANALYZE) of the directory search;
+3. gunicorn as in production (DEBUG off), with the trivial view /_bench/trivial/ on;
+   each endpoint of bench/endpoints.py is probed (status, sizes), then driven for --duration s;
+4. page weight of the public pages; budgets; bench/RESULTS.md and the table on stdout;
+5. with --scale-out: two gunicorn instances sharing Redis and the database (bench/scale_out.py).
+
+Everything it starts (PostgreSQL, gunicorn, redis-server) is stopped on exit, even on error.
+"""
+
+import argparse
+import datetime
+import gzip
+import http.client
+import json
+import os
+import platform
+import secrets
+import shlex
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import load, report, stack  # noqa: E402
+from bench.endpoints import ENDPOINTS  # noqa: E402
+from bench.weight import page_weight  # noqa: E402
+
+# The site's placeholder page for sections not built yet ("coming soon"): measured, but flagged.
+PLACEHOLDER_MARK = b"<h1>En construction</h1>"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--organisations", type=int, default=20_000, help="synthetic organisations (20000)")
+    parser.add_argument("--database-url", help="use this PostgreSQL database instead of a throwaway cluster")
+    parser.add_argument("--skip-setup", action="store_true", help="no migrate/seed/collectstatic (with --database-url)")
+    parser.add_argument("--duration", type=float, default=8, help="seconds of load per endpoint (8)")
+    parser.add_argument("--warmup", type=float, default=1, help="seconds of unmeasured load before each (1)")
+    parser.add_argument("--ceiling-slice", type=float, default=3, help="seconds of trivial view between endpoints (3)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn worker class")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--driver", default="auto", choices=["auto", "wrk", "python"], help="load client")
+    parser.add_argument("--redis", action="store_true", help="run the load phase with a Redis cache (REDIS_URL)")
+    parser.add_argument("--scale-out", action="store_true", help="also prove two app servers share Redis and the DB")
+    parser.add_argument("--no-load", action="store_true", help="skip the load phase (setup, counts, scale-out only)")
+    parser.add_argument("--only", help="comma-separated endpoint names to load (default: all)")
+    parser.add_argument("--results", default=str(stack.ROOT / "bench" / "RESULTS.md"), help="Markdown output")
+    args = parser.parse_args(argv)
+    if args.skip_setup and not args.database_url:
+        parser.error("--skip-setup needs --database-url (a throwaway cluster starts empty)")
+    if args.driver == "auto":
+        args.driver = "wrk" if load.wrk_available() else "python"
+    return args
+
+
+def django_env(database_url, redis_url=""):
+    """The environment of every Django process the bench starts: production settings on loopback."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "TESTING", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY="bench-" + secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        STATIC_ROOT=str(stack.OUT / "staticfiles"),
+        MEDIA_ROOT=str(stack.OUT / "media"),
+        BENCH_TRIVIAL_VIEW="true",
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def manage(env, *args, log, timeout=900):
+    return stack.run([stack.PYTHON, "manage.py", *args], env=env, log=log, timeout=timeout)
+
+
+def machine_info(env):
+    def out(cmd):
+        try:
+            return subprocess.run(
+                cmd, capture_output=True, text=True, timeout=20, env=env, cwd=stack.ROOT
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return "?"
+
+    versions = out(
+        [
+            stack.PYTHON,
+            "-c",
+            (
+                "import sys, django, gunicorn, psycopg; "
+                "print(sys.version.split()[0], django.get_version(), gunicorn.__version__, psycopg.__version__)"
+            ),
+        ]
+    ).split()
+    pg = out(["psql", env["DATABASE_URL"], "-Atc", "SHOW server_version"]) or "?"
+    head = out(["git", "rev-parse", "--short", "HEAD"])
+    dirty = " + uncommitted changes" if out(["git", "status", "--porcelain", "--untracked-files=no"]) else ""
+    return {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": out(["nproc"]),
+        "cpu": next(
+            (
+                ln.split(":", 1)[1].strip()
+                for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")
+            ),
+            platform.processor(),
+        ),
+        "free": out(["free", "-h"]),
+        "python": versions[0] if versions else "?",
+        "django": versions[1] if len(versions) > 1 else "?",
+        "gunicorn": versions[2] if len(versions) > 2 else "?",
+        "psycopg": versions[3] if len(versions) > 3 else "?",
+        "postgresql": pg.split()[0] if pg != "?" else "?",
+        "wrk": out(["sh", "-c", "wrk --version 2>&1 | head -1"]).split(" [")[0] or "absent",
+        "commit": f"{head}{dirty}",
+        "loadavg_start": os.getloadavg(),
+    }
+
+
+def probe(port, endpoint, values):
+    """One request of each endpoint: status, sizes (raw, gzipped), ETag, placeholder page or not."""
+    path = endpoint.path.format(**values)
+    headers = {k: v.format(**values) for k, v in endpoint.headers.items()}
+    try:
+        status, response_headers, body, seconds = stack.fetch(port, path, headers=headers, timeout=60)
+        gz_headers, gz_body = {}, b""
+        if endpoint.kind != "export":  # a download is fetched once: its gzip size is computed here
+            _, gz_headers, gz_body, _ = stack.fetch(port, path, headers={**headers, "Accept-Encoding": "gzip"})
+    except (OSError, http.client.HTTPException) as error:
+        # A worker killed mid-response (gunicorn's timeout) or a refused connection: an error, kept.
+        return {
+            "path": path,
+            "headers": headers,
+            "status": f"error: {type(error).__name__}",
+            "first_ms": None,
+            "bytes": None,
+            "gzip": None,
+            "gzip_by": "",
+            "etag": "",
+            "content_type": "",
+            "cache_control": "",
+            "placeholder": False,
+            "missing": False,
+            "error": str(error)[:200],
+        }
+    if gz_headers.get("content-encoding") == "gzip":
+        gzipped, gzip_by = len(gz_body), "server"
+    else:
+        gzipped, gzip_by = len(gzip.compress(body, compresslevel=6)), "level 6"
+    return {
+        "path": path,
+        "headers": headers,
+        "status": status,
+        "first_ms": seconds * 1000,
+        "bytes": len(body),
+        "gzip": gzipped if body else 0,
+        "gzip_by": gzip_by,
+        "etag": response_headers.get("etag", ""),
+        "content_type": response_headers.get("content-type", ""),
+        "cache_control": response_headers.get("cache-control", ""),
+        "placeholder": PLACEHOLDER_MARK in body,
+        "missing": status == 404,
+    }
+
+
+def load_phase(args, env, values, results, log):
+    """Start gunicorn, probe every endpoint, drive each one, measure page weight."""
+    port = stack.free_port()
+    with stack.Gunicorn(port, env, workers=args.workers, worker_class=args.worker_class, threads=args.threads, log=log):
+        probes = {}
+        for endpoint in ENDPOINTS:
+            if "{etag}" in json.dumps(endpoint.headers):
+                source = next((p for p in probes.values() if p["path"] == endpoint.path and p["etag"]), None)
+                values = {**values, "etag": source["etag"] if source else '"none"'}
+            probes[endpoint.name] = probe(port, endpoint, values)
+            probes[endpoint.name]["etag_sent"] = values.get("etag", "")
+        results["probes"] = probes
+        only = set(args.only.split(",")) if args.only else None
+        trivial = next(e for e in ENDPOINTS if e.kind == "trivial")
+
+        def drive(endpoint, seconds):
+            info = probes[endpoint.name]
+            return load.drive(
+                args.driver, port, info["path"], info["headers"], seconds, args.connections, endpoint.expect
+            )
+
+        # The ceiling is measured in a slice before and after every endpoint, and each endpoint's ratio
+        # uses the two slices around it: on a shared machine, the available CPU drifts during a run.
+        print(f"  load: {trivial.name} ({trivial.path}), {args.ceiling_slice:g} s between endpoints", flush=True)
+        drive(trivial, args.warmup)
+        ceiling = [drive(trivial, args.ceiling_slice)]
+        runs = {}
+        for endpoint in ENDPOINTS:
+            info = probes[endpoint.name]
+            if endpoint is trivial or info["missing"] or not endpoint.load or (only and endpoint.name not in only):
+                continue
+            print(f"  load: {endpoint.name} ({info['path']})", flush=True)
+            drive(endpoint, args.warmup)
+            run = drive(endpoint, args.duration)
+            ceiling.append(drive(trivial, args.ceiling_slice))
+            run["ceiling_rps"] = (ceiling[-2]["rps"] + ceiling[-1]["rps"]) / 2
+            run["ratio"] = run["rps"] / run["ceiling_rps"] if run["ceiling_rps"] else None
+            runs[endpoint.name] = run
+        runs[trivial.name] = load.combine(ceiling)
+        results["runs"] = runs
+        results["page_weight"] = {
+            e.name: page_weight(port, probes[e.name]["path"], env["MEDIA_ROOT"])
+            for e in ENDPOINTS
+            if e.page_weight and not probes[e.name]["missing"]
+        }
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.monotonic()
+    stack.OUT.mkdir(parents=True, exist_ok=True)
+    logs = stack.OUT / "logs"
+    logs.mkdir(exist_ok=True)
+    for old in logs.glob("*.log"):
+        old.unlink()
+    command = "  ".join([".venv/bin/python bench/run.py", *map(shlex.quote, sys.argv[1:] if argv is None else argv)])
+    results = {"command": command.replace("  ", " "), "args": vars(args), "timings": {}}
+
+    def phase(name, since):
+        results["timings"][name] = round(time.monotonic() - since, 1)
+        print(f"  {name}: {results['timings'][name]} s", flush=True)
+
+    with ExitStack() as cleanup:
+        t = time.monotonic()
+        if args.database_url:
+            database_url = args.database_url
+        else:
+            cluster = cleanup.enter_context(stack.PostgresCluster(log=logs / "postgres.log"))
+            database_url = cluster.url
+        redis_url = cleanup.enter_context(stack.RedisServer(log=logs / "redis.log")).url if args.redis else ""
+        env = django_env(database_url, redis_url)
+        results["machine"] = machine_info(env)
+        phase("database", t)
+        if not args.skip_setup:
+            setup_env = {**env, "DB_STATEMENT_TIMEOUT_MS": "0"}
+            t = time.monotonic()
+            manage(setup_env, "migrate", "--noinput", log=logs / "setup.log")
+            phase("migrate", t)
+            t = time.monotonic()
+            manage(setup_env, "seed_demo", "--organisations", str(args.organisations), log=logs / "setup.log")
+            phase(f"seed_demo --organisations {args.organisations}", t)
+            # What autovacuum does within a minute of a bulk import: without statistics the planner
+            # guesses a tiny table and scans it instead of using the search index.
+            t = time.monotonic()
+            stack.run(["psql", database_url, "-q", "-c", "VACUUM ANALYZE"], log=logs / "setup.log")
+            phase("vacuum analyze", t)
+            t = time.monotonic()
+            manage(setup_env, "collectstatic", "--noinput", "-v", "0", log=logs / "setup.log")
+            phase("collectstatic", t)
+        t = time.monotonic()
+        counts_file = stack.OUT / "inprocess.json"
+        stack.run([stack.PYTHON, "bench/inprocess.py", counts_file], env=env, log=logs / "inprocess.log")
+        results["inprocess"] = json.loads(counts_file.read_text())
+        values = {k: v for k, v in results["inprocess"]["values"].items() if isinstance(v, str)}
+        values.setdefault("last_page", 1)
+        phase("in-process queries and EXPLAIN", t)
+        if not args.no_load:
+            t = time.monotonic()
+            load_phase(args, env, values, results, logs / "gunicorn.log")
+            phase("load and page weight", t)
+        if args.scale_out:
+            from bench import scale_out
+
+            t = time.monotonic()
+            results["scale_out"] = scale_out.prove(env, values, logs)
+            phase("scale-out proof", t)
+    results["machine"]["loadavg_end"] = os.getloadavg()
+    results["timings"]["total"] = round(time.monotonic() - started, 1)
+    (stack.OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    markdown, table = report.render(results)
+    Path(args.results).write_text(markdown)
+    print()
+    print(table)
+    print(f"\nTotal: {results['timings']['total']} s. Written: {args.results} (raw figures: bench/out/results.json)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
