@@ -44,13 +44,10 @@ class PublicationListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filterset=self.filterset,
             filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
-            query_string=query.urlencode(),
-            is_filtered=any(query.get(name) for name in self.filterset.filters),
+            is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
         )
         return context
 

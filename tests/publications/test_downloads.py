@@ -6,7 +6,9 @@ import threading
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -133,7 +135,7 @@ def test_an_anonymous_visitor_is_asked_to_sign_in(visitor, reserved):
     assert response.status_code == 403
     page = page_text(response)
     assert "Document réservé aux adhérents" in page
-    assert f'href="{reverse("admin:login")}?next={quote(url, safe="")}"' in page
+    assert f'href="{resolve_url(settings.LOGIN_URL)}?next={quote(url, safe="")}"' in page
     reserved.refresh_from_db()
     assert reserved.download_count == 0
 
