@@ -156,6 +156,11 @@ def test_each_axis_has_a_share_link_and_a_copy_button(visitor, campaign, places)
     assert f'href="?epci={places["lille_epci"].siren}#proximite"' in html
     assert f'data-copy-url="http://testserver{URL}?epci={places["lille_epci"].siren}#proximite"' in html
     assert html.count('class="proposals-copy"') == 4
+    # Without JavaScript the copy and print buttons stay hidden (the plain links remain).
+    assert re.search(r'<button type="button" class="proposals-copy" data-copy-url="[^"]+" hidden>', html)
+    assert re.search(r'id="bouton-imprimer" hidden>', html)
+    css = Path(finders.find("css/proposals.css")).read_text(encoding="utf-8")
+    assert ".proposals-print[hidden],\n.proposals-copy[hidden] {\n  display: none;" in css
     assert 'src="/static/js/proposals-share.js"' in html
 
 
