@@ -11,9 +11,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-# Order matters: directory points at themes and communes; dynamics at organisations;
+# Order matters. Reference data first: geography and themes, then sectors. Content next:
+# organisations point at themes and communes; dynamics and initiatives at organisations;
 # publications at dynamics; proposals at everything.
-APPS_IN_ORDER = ["territories", "apes_portal", "directory", "publications", "proposals"]
+REFERENCE_ORDER = ["territories", "apes_portal", "directory", "publications", "proposals"]
+SEED_ORDER = ["apes_portal", "directory", "territories", "publications", "proposals"]
+PHASES = [("seed_reference", REFERENCE_ORDER), ("seed", SEED_ORDER)]
 
 
 class Command(BaseCommand):
@@ -33,14 +36,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, organisations=0, verbosity=1, **options):
         self.verbosity = verbosity
-        modules = [
-            import_module(f"{app}.demo")
-            for app in APPS_IN_ORDER
-            if module_has_submodule(import_module(app), "demo")
-        ]
         with transaction.atomic():
-            for phase in ("seed_reference", "seed"):
-                for module in modules:
+            for phase, order in PHASES:
+                for app in order:
+                    if not module_has_submodule(import_module(app), "demo"):
+                        continue
+                    module = import_module(f"{app}.demo")
                     step = getattr(module, phase, None)
                     if step is not None:
                         self.log(f"{module.__name__}.{phase}")
