@@ -26,7 +26,6 @@ CACHE_PREFIX = "directory:data"
 # Rendered payloads live this long even without changes, so a cache never grows stale forever
 # if a change slips past the signals (a raw SQL update, say).
 PAYLOAD_TIMEOUT = 60 * 60
-EPCI_TIMEOUT = 5 * 60
 COORDINATE_DECIMALS = 5
 
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
@@ -107,29 +106,3 @@ def payload(body):
     """A cacheable rendering: the body, its gzip form (compressed once, served many times)."""
     return {"body": body, "gzip": gzip.compress(body, compresslevel=6, mtime=0)}
 
-
-def partner_epci_ids():
-    """Ids of the EPCI the network holds a current partnership (convention) with.
-
-    Hook for the boundaries layer: reads `territories.Partnership` (current ones, with an EPCI).
-    Returns an empty set if that model is absent, so the layer still draws plain boundaries.
-    """
-    try:
-        from territories.models import Partnership
-    except ImportError:
-        return set()
-    return set(Partnership.objects.current().filter(epci__isnull=False).values_list("epci_id", flat=True))
-
-
-def epci_features():
-    """EPCI boundaries as a FeatureCollection; partners flagged with `"p": 1`."""
-    from territories.models import Epci
-
-    partners = partner_epci_ids()
-    features = []
-    for epci in Epci.objects.filter(boundary__isnull=False).only("id", "siren", "name", "slug", "kind", "boundary"):
-        properties = {"n": epci.name, "s": epci.slug}
-        if epci.id in partners:
-            properties["p"] = 1
-        features.append({"type": "Feature", "id": epci.siren, "geometry": epci.boundary, "properties": properties})
-    return {"type": "FeatureCollection", "licence": LICENCE, "features": features}

@@ -185,6 +185,17 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if (self.latitude is None or self.longitude is None) and self.commune_id:
+            self.latitude = self.commune.latitude
+            self.longitude = self.commune.longitude
+            self.location_is_approximate = True
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "latitude", "longitude"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
 
@@ -205,17 +216,6 @@ class Organisation(models.Model):
             errors["closed_on"] = "Une date de fermeture n'a de sens que pour une organisation fermée."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if (self.latitude is None or self.longitude is None) and self.commune_id:
-            self.latitude = self.commune.latitude
-            self.longitude = self.commune.longitude
-            self.location_is_approximate = True
-        self.search_text = self.build_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text", "latitude", "longitude"}
-        super().save(*args, **kwargs)
 
     def build_search_text(self):
         parts = [self.name, self.legal_form, self.short_description]

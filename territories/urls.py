@@ -14,6 +14,6 @@ urlpatterns = [
     path("thematiques/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
     path("initiatives/", views.InitiativeListView.as_view(), name="initiative-list"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"),
-    path("api/territoires/epci.geojson", views.epci_geojson, name="epci-geojson"),
+    path("api/epci.geojson", views.epci_geojson, name="epci-geojson"),
     path("api/dynamiques.geojson", views.dynamic_geojson, name="dynamic-geojson"),
 ]

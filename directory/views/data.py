@@ -6,7 +6,6 @@ Malformed filters answer 400 with a French message, never 500.
 
 import csv
 import datetime
-import hashlib
 
 from django.core.cache import cache
 from django.db.models import Prefetch
@@ -88,26 +87,6 @@ def organisations_geojson(request):
         rendered = geojson.payload(geojson.dumps(document))
         cache.set(key, rendered, geojson.PAYLOAD_TIMEOUT)
     return _data_response(request, rendered, content_type=GEOJSON_TYPE, etag=etag, last_modified=version["modified"])
-
-
-@require_GET
-def epci_geojson(request):
-    """`/api/epci.geojson`: simplified EPCI boundaries, the network's partner EPCIs flagged `p: 1`."""
-    key = f"{geojson.CACHE_PREFIX}:epci"
-    cached = cache.get(key)
-    if cached is None:
-        body = geojson.dumps(geojson.epci_features())
-        cached = {
-            **geojson.payload(body),
-            "etag": 'W/"' + hashlib.sha256(body).hexdigest()[:24] + '"',
-            "modified": int(datetime.datetime.now(tz=datetime.UTC).timestamp()),
-        }
-        cache.set(key, cached, geojson.EPCI_TIMEOUT)
-    if _not_modified(request, cached["etag"], cached["modified"]):
-        return _with_validators(HttpResponse(status=304), cached["etag"], cached["modified"])
-    return _data_response(
-        request, cached, content_type=GEOJSON_TYPE, etag=cached["etag"], last_modified=cached["modified"]
-    )
 
 
 CSV_DELIMITER = ";"  # what a French spreadsheet expects (the comma is its decimal separator)

@@ -61,7 +61,7 @@ def map_config(request, *, embed=False):
     leaflet = settings.LEAFLET_CONFIG
     return {
         "dataUrl": reverse("directory:organisation-geojson"),
-        "epciUrl": reverse("directory:epci-geojson"),
+        "epciUrl": reverse("territories:epci-geojson"),
         "listUrl": reverse("directory:organisation-list"),
         "detailUrl": reverse("directory:organisation-detail", kwargs={"slug": "__slug__"}),
         "tilesUrl": settings.MAP_TILES_URL,

@@ -205,11 +205,13 @@ if (epciToggle) {
         epciLayer = L.geoJSON(data, {
           interactive: true,
           style: (feature) =>
-            feature.properties.p
+            feature.properties.partnerCurrent
               ? { color: "#b5462f", weight: 2, fillColor: "#b5462f", fillOpacity: 0.12 }
               : { color: "#4f5d58", weight: 1, fillOpacity: 0 },
           onEachFeature: (feature, layer) =>
-            layer.bindTooltip(feature.properties.p ? `${feature.properties.n} (partenaire de l'Apes)` : feature.properties.n),
+            layer.bindTooltip(
+              feature.properties.partnerCurrent ? `${feature.properties.name} (partenaire de l'Apes)` : feature.properties.name,
+            ),
         });
       } catch {
         setStatus("Les contours des intercommunalités n'ont pas pu être chargés.");

@@ -1,6 +1,6 @@
 """Map data of the territories app, as GeoJSON (`application/geo+json`), with ETags.
 
-* `/api/territoires/epci.geojson`: the 92 EPCI boundaries with a `partner` flag. Boundaries are simplified at
+* `/api/epci.geojson`: the 92 EPCI boundaries with a `partner` flag. Boundaries are simplified at
   data-build time (see docs/data.md); the serialised body is cached (Django cache) under a key derived
   from a cheap fingerprint query, so a changed partnership or a reloaded geography never serves stale data,
   and a client holding the current ETag gets a 304 after that single fingerprint query.

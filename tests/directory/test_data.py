@@ -181,21 +181,6 @@ def test_geojson_query_count_is_fixed_and_zero_when_cached(visitor, actors, djan
         visitor.get(GEOJSON_URL, {"sector": "alimentation"})
 
 
-def test_epci_boundaries_flag_partner_epcis(visitor, db):
-    from territories.models import Partnership
-
-    square = {"type": "Polygon", "coordinates": [[[3.4, 50.3], [3.6, 50.3], [3.6, 50.4], [3.4, 50.3]]]}
-    partner = EpciFactory(siren="245901160", name="CA Valenciennes Métropole", boundary=square)
-    EpciFactory(siren="200000001", name="CC Ailleurs", boundary=square)
-    Partnership.objects.create(epci=partner, start_year=2017)
-    response = visitor.get(reverse("directory:epci-geojson"))
-    assert response["Content-Type"] == "application/geo+json"
-    features = {feature["id"]: feature for feature in json.loads(response.content)["features"]}
-    assert features["245901160"]["properties"]["p"] == 1
-    assert "p" not in features["200000001"]["properties"]
-    assert visitor.get(reverse("directory:epci-geojson"), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
-
-
 # --- CSV -----------------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ def test_the_map_page_carries_its_filters_and_an_accessible_alternative(visitor,
     body = response.content.decode()
     config = map_config(response)
     assert config["dataUrl"] == reverse("directory:organisation-geojson")
-    assert config["epciUrl"] == reverse("directory:epci-geojson")
+    assert config["epciUrl"] == reverse("territories:epci-geojson")
     assert config["kinds"]["ptce"] == "PTCE"
     assert f'href="{reverse("directory:organisation-list")}?kind=ptce"' in body
     assert (
