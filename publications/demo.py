@@ -102,10 +102,15 @@ def seed_publication(entry, log=lambda message: None):
         setattr(publication, name, value)
 
     pdf_bytes = build_summary_pdf(summary_document(entry))
-    if not _stored_file_matches(publication.pdf_file, pdf_bytes):
+    storage = publication.pdf_file.storage
+    if not _stored_file_matches(storage, publication.pdf_file.name, pdf_bytes):
         if publication.pdf_file:
             publication.pdf_file.delete(save=False)
-        publication.pdf_file = ContentFile(pdf_bytes, name=f"{publication.slug}.pdf")
+        target = publication.pdf_file.field.generate_filename(publication, f"{publication.slug}.pdf")
+        if _stored_file_matches(storage, target, pdf_bytes):
+            publication.pdf_file = target  # left by a seed before a database reset: reuse, do not pile up copies
+        else:
+            publication.pdf_file = ContentFile(pdf_bytes, name=f"{publication.slug}.pdf")
         changed = True
     if changed:
         publication.full_clean()
@@ -125,11 +130,11 @@ def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _stored_file_matches(field_file, content):
-    if not field_file:
+def _stored_file_matches(storage, name, content):
+    if not name:
         return False
     try:
-        with field_file.storage.open(field_file.name, "rb") as stored:
+        with storage.open(name, "rb") as stored:
             return hashlib.sha256(stored.read()).digest() == hashlib.sha256(content).digest()
     except FileNotFoundError:
         return False

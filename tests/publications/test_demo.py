@@ -108,3 +108,12 @@ def test_links_are_made_when_the_targets_exist_and_skipped_otherwise():
         e.siren for e in Publication.objects.get(slug="trajectoires-economie-solidaire-valenciennois").epcis.all()
     ] == ["245901160"]
     assert any("not found, skipped" in message for message in messages)
+
+
+def test_a_database_reset_reuses_the_generated_pdfs(media_root):
+    demo.seed(quiet)
+    pdfs = sorted((media_root / "publications" / "pdf").iterdir())
+    Publication.objects.all().delete()  # the files stay, as after a database reset
+    demo.seed(quiet)
+    assert sorted((media_root / "publications" / "pdf").iterdir()) == pdfs
+    assert {p.pdf_file.name for p in Publication.objects.all()} == {f"publications/pdf/{p.name}" for p in pdfs}
