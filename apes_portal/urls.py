@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from apes_portal import health, views
+from apes_portal.sitemaps import sitemaps
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -19,6 +21,12 @@ urlpatterns = [
     path("municipales-2026/", include("proposals.urls")),
     path("carnets/", include("publications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
     # Load-balancer probe (no trailing slash; exempt from the HTTPS redirect: SECURE_REDIRECT_EXEMPT).
     path("healthz", health.healthz, name="healthz"),
 ]
