@@ -85,13 +85,18 @@ def server_error(request, template_name="500.html"):
     return HttpResponseServerError(html)
 
 
-@requires_csrf_token
-def bad_request(request, exception, template_name="400.html"):
-    """handler400: standalone, because a forged Host header (DisallowedHost) would make any
-    template that builds an absolute URL from the request raise again, turning 400 into 500."""
+def bad_request_page(template_name="400.html"):
+    """The French 400 page, rendered without the request."""
     html = _render_standalone(
         template_name,
         "Requête incorrecte",
         "Cette adresse ou les informations envoyées ne sont pas valables.",
     )
     return HttpResponseBadRequest(html)
+
+
+@requires_csrf_token
+def bad_request(request, exception, template_name="400.html"):
+    """handler400: standalone, because a forged Host header (DisallowedHost) would make any
+    template that builds an absolute URL from the request raise again, turning 400 into 500."""
+    return bad_request_page(template_name)

@@ -83,9 +83,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Security & resilience (issue 11): Permissions-Policy header, French 503 when the DB is away.
+    # Security & resilience (issue 11): Permissions-Policy header, French 503 when the DB is away,
+    # 400 for input no page can use (NUL bytes, out-of-range numbers).
     "apes_portal.middleware.PermissionsPolicyMiddleware",
     "apes_portal.middleware.DatabaseUnavailableMiddleware",
+    "apes_portal.middleware.MalformedInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -89,3 +89,17 @@ def test_a_connection_killed_by_the_server_gives_503_then_reconnects(browser):
 
     close_old_connections()
     assert browser.get("/test/count-users/").status_code == 200
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_no_statement_can_hold_a_worker_for_long(settings):
+    """DB_STATEMENT_TIMEOUT_MS reaches PostgreSQL: a runaway query is cancelled, not waited for."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
+        cursor.execute("SET statement_timeout = 50")
+        try:
+            with pytest.raises(OperationalError, match="statement timeout"):
+                cursor.execute("SELECT pg_sleep(2)")
+        finally:
+            cursor.execute("RESET statement_timeout")

@@ -43,7 +43,7 @@ def test_permissions_policy_serialisation():
 
 
 def test_every_public_page_has_the_headers_and_only_the_embed_can_be_framed(visitor, populated_site):
-    urls = concrete_public_urls()
+    urls = concrete_public_urls(visitor)
     assert "/" in urls and len(urls) > 3
     for url in urls:
         response = visitor.get(url)

@@ -102,7 +102,7 @@ class _ScriptCollector(HTMLParser):
 @pytest.mark.django_db
 def test_no_rendered_public_page_contains_inline_code(visitor, populated_site):
     found = {}
-    for url in concrete_public_urls():
+    for url in concrete_public_urls(visitor):
         response = visitor.get(url)
         if "text/html" not in response.get("Content-Type", ""):
             continue

@@ -28,6 +28,11 @@ def suspicious(request):
     raise SuspiciousOperation(SECRET_DETAIL)
 
 
+def huge_number(request):
+    """What SQLite's driver does with `pk__in=[10**20]`."""
+    raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+
 def count_users(request):
     """A page that needs the database."""
     return HttpResponse(f"{get_user_model().objects.count()} comptes")
@@ -39,7 +44,16 @@ urlpatterns = [
     path("test/forbidden/", forbidden),
     path("test/suspicious/", suspicious),
     path("test/count-users/", count_users),
+    path("test/huge-number/", huge_number),
     *site_urlpatterns,
 ]
 
 __all__ = ["handler400", "handler500", "urlpatterns"]
+
+
+def upload_names(request):
+    """Echo the names Django gives to uploaded files (after its own sanitising)."""
+    return HttpResponse("\n".join(f.name for f in request.FILES.values()), content_type="text/plain")
+
+
+urlpatterns.insert(0, path("test/upload-names/", upload_names))

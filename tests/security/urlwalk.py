@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Namespaces and prefixes that are not public pages.
@@ -80,19 +81,70 @@ def object_urls():
     return urls
 
 
-def concrete_public_urls():
-    """Paths to request: every route without parameters plus one real object per detail route."""
+def saved_objects(per_model=3):
+    """A few saved objects of every model of our apps (to fill route parameters)."""
+    objects = []
+    for model in apps.get_models():
+        if model._meta.app_label in OUR_APPS and not model.__name__.startswith("Historical"):
+            objects += list(model._default_manager.order_by("pk")[:per_model])
+    return objects
+
+
+def candidate_paths(route, objects):
+    """Paths for a parameterised route, its parameters taken from the same-named attributes of objects."""
+    for obj in objects:
+        values = {}
+        for name in route.parameters:
+            value = obj.pk if name in ("pk", "id") else getattr(obj, name, None)
+            if value in (None, "") or isinstance(value, models.Model):
+                break
+            values[name] = value
+        else:
+            yield route_path(route, **values)
+
+
+def concrete_public_urls(client=None):
+    """Paths to request: every route without parameters plus one real path per parameterised route.
+
+    Parameterised routes get an object's get_absolute_url() when one resolves to them; otherwise,
+    with a client, the first path built from saved objects' attributes that the site serves.
+    """
     from django.urls import resolve
 
     urls = [route_path(r) for r in public_routes() if not r.parameters]
-    detail_routes = {r.route for r in public_routes() if r.parameters}
+    missing = {r.route: r for r in public_routes() if r.parameters}
     for url in object_urls():
         path = url.split("?", 1)[0]
         try:
             match = resolve(path)
         except Exception:
             continue
-        if match.route in detail_routes:
-            detail_routes.discard(match.route)
+        if match.route in missing:
+            del missing[match.route]
             urls.append(url)
+    if client is not None and missing:
+        objects = saved_objects()
+        for route in missing.values():
+            for path in candidate_paths(route, objects):
+                if client.get(path).status_code in (200, 405):  # 405: a POST-only action, still public
+                    urls.append(path)
+                    break
     return list(dict.fromkeys(urls))
+
+
+def concrete_url_for(route, client):
+    """One real path for a single route (see concrete_public_urls), or None."""
+    from django.urls import resolve
+
+    if not route.parameters:
+        return route_path(route)
+    for url in object_urls():
+        try:
+            if resolve(url.split("?", 1)[0]).route == route.route:
+                return url
+        except Exception:
+            continue
+    for path in candidate_paths(route, saved_objects()):
+        if client.get(path).status_code in (200, 405):
+            return path
+    return None
