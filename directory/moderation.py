@@ -185,7 +185,8 @@ def notify_staff(request, subject, template_name, context):
         return
     context = {**context, "admin_url": request.build_absolute_uri(context["admin_path"])}
     body = render_to_string(template_name, context)
+    subject = " ".join(f"[Apes] {subject}".split())[:200]  # names come from the public: no line breaks
     try:
-        send_mail(f"[Apes] {subject}", body, settings.DEFAULT_FROM_EMAIL, recipients)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception:  # noqa: BLE001 — the submission is saved; a mail outage must not lose it or show a 500.
         logger.exception("Could not send the staff notification %r", subject)

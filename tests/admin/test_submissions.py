@@ -212,3 +212,11 @@ def test_correction_honeypot_and_rate_limit(visitor, organisation):
     for _ in range(4):
         visitor.post(correction_url(organisation), data)
     assert visitor.post(correction_url(organisation), data).status_code == 429
+
+
+def test_line_breaks_in_a_name_do_not_break_the_staff_email(visitor, application_data):
+    application_data["organisation_name"] = "Ressourcerie\r\nBcc: victime@example.org"
+    assert visitor.post(apply_url(), application_data).status_code == 302
+    assert len(mail.outbox) == 1
+    assert "\n" not in mail.outbox[0].subject
+    assert mail.outbox[0].bcc == []
