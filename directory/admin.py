@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -368,17 +369,30 @@ class MembershipApplicationAdmin(ReviewAdminMixin, admin.ModelAdmin):
                 messages.warning(request, moderation.duplicates_warning(duplicates, "Cette demande"))
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def response_change(self, request, obj):
+        """The "accept" and "refuse" buttons of the application's page (after its corrections are saved)."""
+        if obj.status == ReviewStatus.NEW and "_accept" in request.POST:
+            organisation = self._accept_one(request, obj)
+            return redirect("admin:directory_organisation_change", organisation.pk)
+        if obj.status == ReviewStatus.NEW and "_reject" in request.POST:
+            moderation.reject(obj)
+            self.message_user(request, f"Demande de « {obj.organisation_name} » refusée.", messages.SUCCESS)
+            return redirect("admin:directory_membershipapplication_changelist")
+        return super().response_change(request, obj)
+
+    def _accept_one(self, request, application):
+        organisation, created = moderation.accept_application(application)
+        url = reverse("admin:directory_organisation_change", args=[organisation.pk])
+        verb = "créée (non publiée) : vérifiez-la puis publiez-la" if created else "mise à jour"
+        self.message_user(
+            request, format_html('Fiche <a href="{}">{}</a> {}.', url, organisation.name, verb), messages.SUCCESS
+        )
+        return organisation
+
     @admin.action(description="Accepter : créer ou mettre à jour la fiche (non publiée)", permissions=["change"])
     def accept(self, request, queryset):
         for application in queryset.filter(status=ReviewStatus.NEW).select_related("organisation", "commune"):
-            organisation, created = moderation.accept_application(application)
-            url = reverse("admin:directory_organisation_change", args=[organisation.pk])
-            verb = "créée (non publiée)" if created else "mise à jour"
-            self.message_user(
-                request,
-                format_html('Fiche <a href="{}">{}</a> {}.', url, organisation.name, verb),
-                messages.SUCCESS,
-            )
+            self._accept_one(request, application)
 
     @admin.action(description="Refuser les demandes sélectionnées", permissions=["change"])
     def reject_applications(self, request, queryset):

@@ -7,6 +7,7 @@ from stdnum import luhn
 
 from directory.models import MembershipApplication, Organisation, ReviewStatus
 from directory.moderation import find_duplicates, names_are_similar
+from tests.admin.formdata import form_values
 from tests.factories import (
     CorrectionRequestFactory,
     MembershipApplicationFactory,
@@ -163,3 +164,32 @@ def test_an_invalid_proposed_change_is_reported_not_applied(administrator_client
     change.refresh_from_db()
     assert change.status == ReviewStatus.NEW
     assert len(mail.outbox) == 0
+
+
+def test_accept_from_the_application_page_after_a_correction(administrator_client):
+    application = MembershipApplicationFactory(organisation_name="Epicerie solidaire (faute de frappe)")
+    url = reverse("admin:directory_membershipapplication_change", args=[application.pk])
+    page = administrator_client.get(url)
+    assert 'name="_accept"' in page.text
+    data = form_values(page.text, "membershipapplication_form")
+    data["organisation_name"] = "Épicerie solidaire du Quartier"
+    data["_accept"] = "1"
+    response = administrator_client.post(url, data)
+    organisation = Organisation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:directory_organisation_change", args=[organisation.pk])
+    assert organisation.name == "Épicerie solidaire du Quartier"
+    assert not organisation.is_published
+    # once accepted, the buttons are gone
+    assert 'name="_accept"' not in administrator_client.get(url).text
+
+
+def test_refuse_from_the_application_page(administrator_client):
+    application = MembershipApplicationFactory()
+    url = reverse("admin:directory_membershipapplication_change", args=[application.pk])
+    data = form_values(administrator_client.get(url).text, "membershipapplication_form")
+    data["_reject"] = "1"
+    assert administrator_client.post(url, data).status_code == 302
+    application.refresh_from_db()
+    assert application.status == ReviewStatus.REJECTED
+    assert Organisation.objects.count() == 0
