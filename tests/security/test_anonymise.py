@@ -40,6 +40,7 @@ def jeanne(db):
             full_name="Jeanne Martin", email=EMAIL, proposals=[need("ProposalFactory")()]
         ),
         "organisation": factories.OrganisationFactory(email=EMAIL),
+        "proposed_change": need("ProposedChangeFactory")(changes={"email": EMAIL, "phone": "03 20 00 00 00"}),
     }
     records["organisation"].name = "La Ressourcerie de Jeanne"
     records["organisation"].save()  # a second history version, still with her address
@@ -67,7 +68,7 @@ def test_dry_run_reports_and_changes_nothing(jeanne, paul):
 
 def test_every_record_of_the_person_is_anonymised(jeanne, paul):
     output = run("--email", EMAIL)
-    assert "4 record(s) anonymised." in output
+    assert "5 record(s) anonymised." in output
 
     application = reload(jeanne["application"])
     assert application.contact_name == "Personne anonymisée"
@@ -85,6 +86,7 @@ def test_every_record_of_the_person_is_anonymised(jeanne, paul):
     assert commitment.proposals.count() == 1  # still counts for the proposal
 
     assert reload(jeanne["organisation"]).email == ""
+    assert reload(jeanne["proposed_change"]).changes == {"email": "", "phone": "03 20 00 00 00"}
 
     # Nobody else is touched.
     assert reload(paul).contact_name == "Paul Durand"

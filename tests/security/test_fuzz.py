@@ -40,9 +40,11 @@ KNOWN_PARAMETERS = {
     "q", "kind", "sector", "theme", "departement", "epci", "commune", "adherent", "ptce", "status",
     "sort", "page", "bbox",
     # publications
-    "collection", "territory", "year",
+    "collection", "territory", "year", "territoire", "annee",
     # territories
     "phase",
+    # proposals ("near me" and preselected proposals) and the member space
+    "insee", "proposition", "organisation",
     # generic
     "format", "next", "lang", "callback",
 }  # fmt: skip

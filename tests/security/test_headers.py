@@ -68,3 +68,28 @@ def test_error_pages_carry_the_headers_too(visitor):
     assert response.status_code == 404
     assert response.headers["X-Frame-Options"] == "DENY"
     assert csp_directives(response)["script-src"] == ["'self'"]
+
+
+def test_plain_http_is_redirected_except_the_health_probe(settings):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # middleware is loaded at the first request, with the setting above
+    page = client.get("/charte/")
+    assert page.status_code == 301
+    assert page["Location"] == "https://testserver/charte/"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_the_map_embed_can_be_framed_by_partner_sites(visitor):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse("directory:map-embed")
+    except NoReverseMatch:
+        pytest.skip("the directory has no embed yet")
+    response = visitor.get(url)
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response.headers
+    assert csp_directives(response)["frame-ancestors"] != ["'none'"]
+    assert csp_directives(response)["script-src"] == ["'self'"]  # framed, but still no inline script

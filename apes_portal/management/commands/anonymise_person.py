@@ -33,7 +33,7 @@ def placeholder_email(instance):
 @dataclass
 class Target:
     model: str  # "app_label.ModelName"; skipped when the app or the model does not exist
-    email_field: str
+    email_field: str  # a field, or a key of a JSON field ("changes__email")
     description: str
     values: dict = field(default_factory=dict)  # field -> replacement (a callable gets the instance)
     method: str = ""  # or: the model's own anonymisation method, which saves the object
@@ -67,6 +67,12 @@ TARGETS = [
         values={"contact": "", "contact_email": ""},
     ),
     Target("directory.Organisation", "email", "courriels de contact d'organisations", values={"email": ""}),
+    Target(
+        "directory.ProposedChange",
+        "changes__email",
+        "modifications proposées par des membres",
+        values={"changes": lambda change: {**change.changes, "email": ""}},
+    ),
 ]
 
 
@@ -128,7 +134,7 @@ class Command(BaseCommand):
 
     def anonymise_target(self, target, email, verbosity):
         model = get_model(target.model)
-        if model is None or not has_field(model, target.email_field):
+        if model is None or not has_field(model, target.email_field.split("__")[0]):
             if verbosity >= 2:
                 self.stdout.write(f"{target.model}: absent, skipped.")
             return 0
@@ -162,7 +168,7 @@ class Command(BaseCommand):
                     **{name: value for name, value in changed.items() if has_field(history, name)}
                 )
         # Old versions of other objects that once held the address (e.g. an address changed since).
-        if history is not None and has_field(history, target.email_field):
+        if history is not None and "__" not in target.email_field and has_field(history, target.email_field):
             scrubbed_history += history.objects.filter(**{f"{target.email_field}__iexact": email}).update(
                 **{target.email_field: ""}
             )
