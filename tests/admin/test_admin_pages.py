@@ -191,3 +191,31 @@ def test_changelist_query_count_does_not_grow_with_rows(administrator_client, co
         response = administrator_client.get(url)
     assert "50 organisations" in response.text
     assert len(fifty) == len(five)
+
+
+def test_no_admin_renders_a_giant_select_of_communes_epci_or_organisations(rf, administrator):
+    """Thousands of rows: every admin form (all apps, inlines too) uses an autocomplete for these relations."""
+    from django.contrib.admin.widgets import AutocompleteMixin, ForeignKeyRawIdWidget, ManyToManyRawIdWidget
+    from django.forms import ModelChoiceField
+
+    from territories.models import Commune, Epci
+
+    big_models = {Commune, Epci, Organisation}
+    request = rf.get("/")
+    request.user = administrator
+    offenders = []
+    for model_admin in admin.site._registry.values():
+        forms = [(type(model_admin).__name__, model_admin.get_form(request), None)]
+        for inline in model_admin.get_inline_instances(request):
+            formset = inline.get_formset(request)
+            forms.append((type(inline).__name__, formset.form, formset.fk.name))  # the fk to the parent is hidden
+        for name, form_class, parent_fk in forms:
+            for field_name, field in form_class.base_fields.items():
+                if field_name == parent_fk:
+                    continue
+                if not isinstance(field, ModelChoiceField) or field.queryset.model not in big_models:
+                    continue
+                widget = getattr(field.widget, "widget", field.widget)  # RelatedFieldWidgetWrapper
+                if not isinstance(widget, AutocompleteMixin | ForeignKeyRawIdWidget | ManyToManyRawIdWidget):
+                    offenders.append(f"{name}.{field_name}")
+    assert offenders == []
