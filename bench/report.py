@@ -6,6 +6,7 @@ KB = 1000  # budgets are read in kilobytes of 1,000 bytes (the stricter reading)
 PAGE_BUDGET = 200 * KB
 GEOJSON_BUDGET = 400 * KB
 RATIO_BUDGET = 0.5
+CACHES = {"redis": "Redis on loopback (REDIS_URL)", "locmem": "local memory, one per process"}
 
 
 def _kb(n):
@@ -129,6 +130,11 @@ def markdown_table(table):
     return "\n".join(lines)
 
 
+def _trivial_row(table):
+    name = next(e.name for e in ENDPOINTS if e.kind == "trivial")
+    return next(r for r in table if r["name"] == name)
+
+
 def budgets(results, table):
     """[(budget, verdict, detail)] — verdict is PASS, FAIL or NOT MEASURED."""
     probes = results.get("probes", {})
@@ -174,7 +180,8 @@ def budgets(results, table):
             "–"
             if ratio is None
             else f"{list_row['rps']:,.0f} req/s = {ratio:.2f} × trivial "
-            f"({list_row['ceiling_rps']:,.0f} req/s around it); p95 {list_row['p95']:.1f} ms",
+            f"({list_row['ceiling_rps']:,.0f} req/s around it); p95 {list_row['p95']:.1f} ms "
+            f"vs {_trivial_row(table)['p95']:.1f} ms for the trivial view",
         )
     )
     geo = probes.get("GeoJSON, full (200)")
@@ -261,7 +268,8 @@ def render(results):
         f"{machine['postgresql']}, gunicorn {machine['gunicorn']}, psycopg {machine['psycopg']}, load client: Python",
         f"- **Server**: gunicorn {results['args']['workers']} × {results['args']['worker_class']} workers"
         + (f" × {results['args']['threads']} threads" if results["args"]["worker_class"] == "gthread" else "")
-        + f", DEBUG off, cache: {'Redis' if results['args']['redis'] else 'local memory (per process)'}; load: "
+        + (f" (WSGI module `{results['args']['wsgi']}`)" if results["args"]["wsgi"] != "apes_portal.wsgi" else "")
+        + f", DEBUG off, cache: {CACHES[results['args']['cache']]}; load: "
         f"{results['args']['connections']} connections, {results['args']['duration']:g} s per endpoint after "
         f"{results['args']['warmup']:g} s of warm-up",
         f"- **Data**: {_counts(results)}",

@@ -26,6 +26,7 @@ import os
 import platform
 import secrets
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -55,14 +56,30 @@ def parse_args(argv=None):
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn worker class")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--driver", default="auto", choices=["auto", "wrk", "python"], help="load client")
-    parser.add_argument("--redis", action="store_true", help="run the load phase with a Redis cache (REDIS_URL)")
+    parser.add_argument(
+        "--cache",
+        default="auto",
+        choices=["auto", "redis", "locmem"],
+        help="redis: a loopback redis-server as REDIS_URL, as in production; locmem: per-process memory; "
+        "auto (default): redis when redis-server is installed",
+    )
     parser.add_argument("--scale-out", action="store_true", help="also prove two app servers share Redis and the DB")
     parser.add_argument("--no-load", action="store_true", help="skip the load phase (setup, counts, scale-out only)")
-    parser.add_argument("--only", help="comma-separated endpoint names to load (default: all)")
+    parser.add_argument(
+        "--wsgi", default="apes_portal.wsgi", help="WSGI module for gunicorn (to measure a fix before proposing it)"
+    )
+    parser.add_argument(
+        "--only", action="append", help="load only this endpoint (name as in bench/endpoints.py; repeatable)"
+    )
     parser.add_argument("--results", default=str(stack.ROOT / "bench" / "RESULTS.md"), help="Markdown output")
     args = parser.parse_args(argv)
     if args.skip_setup and not args.database_url:
         parser.error("--skip-setup needs --database-url (a throwaway cluster starts empty)")
+    unknown = set(args.only or ()) - {e.name for e in ENDPOINTS}
+    if unknown:
+        parser.error(f"--only: unknown endpoint(s) {sorted(unknown)}; names are in bench/endpoints.py")
+    if args.cache == "auto":
+        args.cache = "redis" if shutil.which("redis-server") else "locmem"
     if args.driver == "auto":
         args.driver = "wrk" if load.wrk_available() else "python"
     return args
@@ -187,7 +204,9 @@ def probe(port, endpoint, values):
 def load_phase(args, env, values, results, log):
     """Start gunicorn, probe every endpoint, drive each one, measure page weight."""
     port = stack.free_port()
-    with stack.Gunicorn(port, env, workers=args.workers, worker_class=args.worker_class, threads=args.threads, log=log):
+    with stack.Gunicorn(
+        port, env, workers=args.workers, worker_class=args.worker_class, threads=args.threads, log=log, app=args.wsgi
+    ):
         probes = {}
         for endpoint in ENDPOINTS:
             if "{etag}" in json.dumps(endpoint.headers):
@@ -196,7 +215,7 @@ def load_phase(args, env, values, results, log):
             probes[endpoint.name] = probe(port, endpoint, values)
             probes[endpoint.name]["etag_sent"] = values.get("etag", "")
         results["probes"] = probes
-        only = set(args.only.split(",")) if args.only else None
+        only = set(args.only or ())
         trivial = next(e for e in ENDPOINTS if e.kind == "trivial")
 
         def drive(endpoint, seconds):
@@ -253,7 +272,9 @@ def main(argv=None):
         else:
             cluster = cleanup.enter_context(stack.PostgresCluster(log=logs / "postgres.log"))
             database_url = cluster.url
-        redis_url = cleanup.enter_context(stack.RedisServer(log=logs / "redis.log")).url if args.redis else ""
+        redis_url = ""
+        if args.cache == "redis":
+            redis_url = cleanup.enter_context(stack.RedisServer(log=logs / "redis.log")).url
         env = django_env(database_url, redis_url)
         results["machine"] = machine_info(env)
         phase("database", t)

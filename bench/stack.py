@@ -145,11 +145,11 @@ class Gunicorn(Server):
 
     name = "gunicorn"
 
-    def __init__(self, port, env, workers=2, worker_class="sync", threads=1, log=None):
+    def __init__(self, port, env, workers=2, worker_class="sync", threads=1, log=None, app="apes_portal.wsgi"):
         self.port = port
         cmd = [
             VENV_BIN / "gunicorn",
-            "apes_portal.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
