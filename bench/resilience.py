@@ -21,8 +21,9 @@ Each simulated visitor sends its own X-Forwarded-For address and gunicorn runs w
 TRUSTED_PROXY_COUNT=1, as behind a reverse proxy: per-IP rate limits apply per visitor, as in
 production, instead of throttling the whole drill.
 
-Other forms: --form-path, --ack-location, --field name=value ({n} and {run} are replaced) and
---count-sql (a query returning the identifying column of acknowledged rows, {run} replaced).
+Forms: --preset commitment (default) or --preset membership (/adherer/); any other with
+--form-path, --ack-location, --field name=value ({n} and {run} are replaced) and --count-sql
+(a query returning the identifying column of acknowledged rows, {run} replaced).
 """
 
 import argparse
@@ -30,6 +31,7 @@ import collections
 import contextlib
 import http.client
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -154,6 +156,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.events = []
         self.acknowledged = []  # identifying values of acknowledged submissions
+        self.first_refusal = None  # the form's error messages, when a submission is refused
 
     def add(self, *event):
         with self.lock:
@@ -218,8 +221,13 @@ def client_loop(worker, args, port, run_id, recorder, stop_at, counter, counter_
             "Cookie": cookie,
             "Referer": f"http://127.0.0.1:{port}{args.form_path}",
         }
-        status, response, _, seconds = request(port, "POST", args.form_path, body=body, headers=headers)
+        status, response, answer, seconds = request(port, "POST", args.form_path, body=body, headers=headers)
         outcome = status
+        if status == 200 and recorder.first_refusal is None:
+            # The form came back: say why, or the drill would silently test nothing.
+            text = answer.decode("utf-8", "replace")
+            errors = re.findall(r'class="[^"]*error[^"]*"[^>]*>\s*(?:<[^>]+>\s*)*([^<]+)', text)
+            recorder.first_refusal = [e.strip() for e in errors if e.strip()][:5] or ["(no error message found)"]
         if status in (301, 302, 303) and args.ack_location in (response.getheader("Location") or ""):
             outcome = "acknowledged"
             with recorder.lock:
@@ -294,9 +302,54 @@ def report(recorder, outage_start, outage_end, found, args):
     lost = acknowledged - found
     print(f"  acknowledged but missing (LOST): {len(lost)}" + (f" {sorted(lost)[:5]}" if lost else ""))
     print(f"  in the database without an acknowledgement (answer lost, not data): {len(found - acknowledged)}")
+    if recorder.first_refusal:
+        print(f"  a submission was refused by the form (check --field): {recorder.first_refusal}")
     verdict = not lost and first_ok is not None and acknowledged
     print("\nRESULT:", "OK - nothing lost, recovered by itself" if verdict else "FAILED")
     return 0 if verdict else 1
+
+
+# Public forms that acknowledge a submission with a redirect; `--preset` picks one.
+PRESETS = {
+    "commitment": {
+        "form_path": "/municipales-2026/s-engager/",
+        "ack_location": "/s-engager/envoye/",
+        "fields": [
+            ("full_name", "Camille Essai {n}"),
+            ("kind", "elu"),
+            ("role", "Conseillère municipale"),
+            ("commune", "Lille (59000)"),  # name and postal code: one commune
+            ("epci", ""),  # derived from the commune
+            ("email", "bench-{run}-{n}@resilience.example"),
+            ("consent", "on"),
+        ],
+        "count_sql": "SELECT email FROM proposals_commitment WHERE email LIKE 'bench-{run}-%'",
+    },
+    "membership": {
+        "form_path": "/adherer/",
+        "ack_location": "/adherer/merci/",
+        "fields": [
+            ("organisation_name", "Coopérative essai {n}"),
+            ("postal_code", "59000"),
+            ("commune_name", "Lille"),
+            ("presentation", "Une coopérative fictive, le temps d'un exercice de reprise."),
+            ("contact_name", "Camille Essai"),
+            ("email", "bench-{run}-{n}@resilience.example"),
+            ("siren", ""),
+            *[
+                (name, "on")
+                for name in (
+                    "accepts_social_utility",
+                    "accepts_territorial_anchoring",
+                    "accepts_democratic_governance",
+                    "accepts_limited_profit",
+                    "consents_to_processing",
+                )
+            ],
+        ],
+        "count_sql": "SELECT email FROM directory_membershipapplication WHERE email LIKE 'bench-{run}-%'",
+    },
+}
 
 
 def parse_args():
@@ -308,33 +361,24 @@ def parse_args():
     parser.add_argument("--max-requests", type=int, default=20_000, help="hard cap on visits")
     parser.add_argument("--post-every", type=int, default=3, help="one visit in N also submits the form")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--form-path", default="/municipales-2026/s-engager/")
-    parser.add_argument("--ack-location", default="/s-engager/envoye/", help="redirect target meaning 'saved'")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="commitment", help="the form to submit")
+    parser.add_argument("--form-path", help="another form's path (with --field and --count-sql)")
+    parser.add_argument("--ack-location", help="redirect target meaning 'saved'")
     parser.add_argument(
         "--field",
         action="append",
         type=lambda s: tuple(s.split("=", 1)),
-        help="name=value for the form ({n}, {run} replaced); repeatable",
+        help="name=value for the form ({n}, {run} replaced); repeatable; other choices take their first option",
     )
     parser.add_argument("--ack-field", default="email", help="the --field that identifies a submission")
-    parser.add_argument(
-        "--count-sql",
-        default="SELECT email FROM proposals_commitment WHERE email LIKE 'bench-{run}-%%'",
-        help="query listing the identifying values of saved submissions ({run} replaced)",
-    )
+    parser.add_argument("--count-sql", help="query listing the identifying values of saved submissions ({run})")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     args = parser.parse_args()
-    if not args.field:
-        args.field = [
-            ("full_name", "Camille Essai {n}"),
-            ("kind", "elu"),
-            ("role", "Conseillère municipale"),
-            ("commune", "59350"),  # Lille, INSEE code
-            ("epci", ""),  # derived from the commune
-            ("email", "bench-{run}-{n}@resilience.example"),
-            ("consent", "on"),
-        ]
-    args.count_sql = args.count_sql.replace("%%", "%")
+    preset = PRESETS[args.preset]
+    args.form_path = args.form_path or preset["form_path"]
+    args.ack_location = args.ack_location or preset["ack_location"]
+    args.field = args.field or preset["fields"]
+    args.count_sql = args.count_sql or preset["count_sql"]
     return args
 
 
