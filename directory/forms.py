@@ -5,6 +5,7 @@ and each message is tied to its field (Django renders aria-describedby="<id>_err
 """
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from apes_portal.antispam import HoneypotFormMixin
 from directory.communes import CommuneNotFound, find_commune
@@ -184,3 +185,22 @@ class ProposedChangeForm(forms.ModelForm):
         if not self.errors and not self.changes():
             raise forms.ValidationError("Vous n'avez rien modifié : il n'y a rien à proposer.")
         return cleaned
+
+
+class MemberLoginForm(AuthenticationForm):
+    """Sign-in form that refuses overlong usernames before authenticating.
+
+    AuthenticationForm only sets `max_length` after the field is built, so nothing enforces it on
+    the server; django-axes would then fail to record the attempt (its column holds 255
+    characters) and the visitor would get a 500 instead of "wrong username or password".
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if len(username) > self.username_field.max_length:
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+        return username

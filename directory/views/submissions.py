@@ -13,7 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from apes_portal.antispam import rate_limited
-from directory.forms import CorrectionRequestForm, MembershipApplicationForm, ProposedChangeForm
+from directory.forms import CorrectionRequestForm, MemberLoginForm, MembershipApplicationForm, ProposedChangeForm
 from directory.models import Organisation, OrganisationMembership, ProposedChange, ReviewStatus
 from directory.moderation import notify_staff
 
@@ -69,6 +69,7 @@ class MemberLoginView(auth_views.LoginView):
     """Sign-in for members (non-staff accounts); django-axes locks out repeated failures."""
 
     template_name = "directory/submissions/member_login.html"
+    authentication_form = MemberLoginForm
     redirect_authenticated_user = True
     next_page = reverse_lazy("directory:member-space")
 

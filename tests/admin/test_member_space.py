@@ -112,3 +112,10 @@ def test_staff_attach_an_account_to_an_organisation(client, administrator, membe
     response = client.post(url, {"user": member.pk, "organisation": organisation.pk})
     assert response.status_code == 302
     assert member.organisation_memberships.get().organisation == organisation
+
+
+def test_an_overlong_username_is_a_wrong_login_not_a_server_error(client):
+    """django-axes stores usernames in 255 characters: longer ones must be refused before authenticating."""
+    response = client.post(reverse("directory:member-login"), {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "Identifiant ou mot de passe incorrect" in response.text
