@@ -38,15 +38,19 @@ def run_wrk(port, path, headers, seconds, connections, expect):
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA)]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
-    cmd.append(f"http://127.0.0.1:{port}{path}")
+    cmd += [f"http://127.0.0.1:{port}{path}", "--", str(expect)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("WRK-JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no report (code {proc.returncode}): {proc.stdout[-500:]} {proc.stderr[-500:]}")
     data = json.loads(line.removeprefix("WRK-JSON "))
     latency = data["latency_us"]
-    errors = {k: v for k, v in data["errors"].items() if v}
-    # wrk counts 4xx/5xx as "status" errors only; an unexpected 2xx/3xx is checked by the probe.
+    # "status": 4xx/5xx as wrk counts them; "unexpected": any status but the expected one (Lua hook),
+    # so a 200 where a 304 was expected counts. A 4xx/5xx is in both: keep the larger.
+    errors = {k: v for k, v in data["errors"].items() if v and k not in {"status", "unexpected"}}
+    wrong = max(data["errors"]["status"], data["errors"]["unexpected"])
+    if wrong:
+        errors["unexpected status"] = wrong
     return {
         "requests": data["requests"],
         "seconds": data["duration_us"] / 1e6,
