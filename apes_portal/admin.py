@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from apes_portal.forms import AdminLoginForm
 from apes_portal.models import KeyFigure
 
 
@@ -9,6 +10,7 @@ class ApesAdminSite(admin.AdminSite):
     site_header = "Apes Hauts-de-France — administration"
     site_title = "Administration de l'Apes"
     index_title = "Gestion du portail"
+    login_form = AdminLoginForm
 
 
 @admin.register(KeyFigure)

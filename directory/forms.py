@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from apes_portal.antispam import HoneypotFormMixin
+from apes_portal.forms import BoundedUsernameMixin
 from directory.communes import CommuneNotFound, find_commune
 from directory.models import CorrectionRequest, MembershipApplication, Organisation, ProposedChange, Sector
 
@@ -187,20 +188,5 @@ class ProposedChangeForm(forms.ModelForm):
         return cleaned
 
 
-class MemberLoginForm(AuthenticationForm):
-    """Sign-in form that refuses overlong usernames before authenticating.
-
-    AuthenticationForm only sets `max_length` after the field is built, so nothing enforces it on
-    the server; django-axes would then fail to record the attempt (its column holds 255
-    characters) and the visitor would get a 500 instead of "wrong username or password".
-    """
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if len(username) > self.username_field.max_length:
-            raise forms.ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
-        return username
+class MemberLoginForm(BoundedUsernameMixin, AuthenticationForm):
+    """The member space's sign-in form (usernames bounded, see BoundedUsernameMixin)."""

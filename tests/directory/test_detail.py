@@ -150,3 +150,9 @@ def test_detail_query_count_is_fixed(visitor, velo, django_assert_num_queries):
         visitor.get(detail_url(velo))
     with django_assert_num_queries(5):
         visitor.get(detail_url(ptce))
+
+
+def test_the_page_offers_to_report_a_correction(visitor, velo):
+    html = visitor.get(velo.get_absolute_url()).content.decode()
+    assert f'href="{reverse("directory:correction-create", args=[velo.slug])}"' in html
+    assert "Signaler une correction" in html

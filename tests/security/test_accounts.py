@@ -92,3 +92,14 @@ def test_staff_session_ends_with_the_browser_and_after_the_cookie_age(visitor, a
     assert cookie["expires"] == "" and cookie["max-age"] == ""
     # ...and the server refuses it after SESSION_COOKIE_AGE anyway.
     assert visitor.session.get_expiry_age() == settings.SESSION_COOKIE_AGE <= 12 * 3600
+
+
+@pytest.mark.parametrize(
+    ("url_name", "message"),
+    [("admin:login", "Veuillez compléter correctement les champs"), ("directory:member-login", "Identifiant ou mot de passe incorrect")],
+)
+def test_an_overlong_username_is_a_wrong_login_on_every_sign_in_page(client, url_name, message):
+    """django-axes stores usernames in 255 characters: on PostgreSQL a longer one used to be a 500."""
+    response = client.post(reverse(url_name), {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert message in response.text
