@@ -9,7 +9,9 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
+from directory.logos import shrink_logo
 from directory.search import compact, normalize, search_filter
+from publications.validators import validate_image_file
 
 
 class Sector(models.Model):
@@ -118,7 +120,13 @@ class Organisation(models.Model):
     facebook_url = models.URLField("Facebook", blank=True)
     linkedin_url = models.URLField("LinkedIn", blank=True)
     instagram_url = models.URLField("Instagram", blank=True)
-    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+    logo = models.ImageField(
+        "logo",
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text="JPEG, PNG, WebP ou GIF ; réduit automatiquement à 512 pixels de côté au plus.",
+    )
 
     is_member = models.BooleanField("adhérent du réseau", default=False)
     member_since = models.DateField("adhérent depuis", null=True, blank=True)
@@ -194,6 +202,7 @@ class Organisation(models.Model):
             self.longitude = self.commune.longitude
             self.location_is_approximate = True
         self.search_text = self.build_search_text()
+        shrink_logo(self.logo)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "latitude", "longitude"}

@@ -106,21 +106,7 @@ def test_image_fields_accept_a_real_small_image(field, settings):
     assert accepts(field, SimpleUploadedFile("logo.png", png(40, 40, "RGB"), content_type="image/png"))
 
 
-# Known gap, reported to the directory app: the logo field has no validate_image_file yet, so
-# Pillow's own limit (89 Mpx) is the only cap. Remove the mark once it has.
-KNOWN_UNCAPPED = {"directory.Organisation.logo"}
-
-
-def with_known_gaps(fields):
-    return [
-        pytest.param(f, marks=pytest.mark.xfail(reason="no pixel cap on this field yet", strict=False))
-        if field_id(f) in KNOWN_UNCAPPED
-        else f
-        for f in fields
-    ]
-
-
-@pytest.mark.parametrize("field", with_known_gaps(IMAGE_FIELDS), ids=field_id)
+@pytest.mark.parametrize("field", IMAGE_FIELDS, ids=field_id)
 def test_image_fields_refuse_images_over_the_pixel_cap(field, settings):
     """A decompression bomb: tiny file, huge canvas (9000 x 9000 = 81 Mpx, under Pillow's own alarm)."""
     settings.IMAGE_MAX_PIXELS = 40_000_000
