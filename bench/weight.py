@@ -11,6 +11,7 @@ has its own budget.
 """
 
 import gzip
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +28,20 @@ class _Assets(HTMLParser):
     def __init__(self):
         super().__init__()
         self.css, self.js, self.images, self.data = [], [], [], []
+        self._in_json = False
+
+    def handle_endtag(self, tag):
+        self._in_json = False
+
+    def handle_data(self, data):
+        # `{{ config|json_script }}` blocks: their "…Url" values are what the page's scripts fetch.
+        if self._in_json:
+            try:
+                config = json.loads(data)
+            except ValueError:
+                return
+            if isinstance(config, dict):
+                self.data += [v for k, v in config.items() if k.lower().endswith("url") and isinstance(v, str)]
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -40,6 +55,8 @@ class _Assets(HTMLParser):
                 self.images.append(a["href"])
         elif tag == "script" and a.get("src"):
             self.js.append(a["src"])
+        elif tag == "script" and a.get("type") == "application/json":
+            self._in_json = True
         elif tag in {"img", "source", "input"} and (a.get("src") or a.get("srcset")):
             self.images.append(a.get("src") or a["srcset"].split(",")[0].split()[0])
         for key, value in a.items():
@@ -102,15 +119,15 @@ def page_weight(port, path, media_root):
     html_gzip = len(gzip.compress(html, compresslevel=6))
     totals = {kind: sum(i["bytes"] for i in items if i["kind"] == kind) for kind in ("css", "js", "img")}
     data = []
-    for ref in parser.data:
-        url = urljoin(page_url, ref)
+    for url in dict.fromkeys(urldefrag(urljoin(page_url, ref))[0] for ref in parser.data):
         parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != origin:
+        if f"{parts.scheme}://{parts.netloc}" != origin or url == page_url:
             continue
         status, headers, body, _ = fetch(
             port, parts.path + (f"?{parts.query}" if parts.query else ""), headers={"Accept-Encoding": "gzip"}
         )
-        if status == 200:
+        # Only data (JSON, GeoJSON): a URL of another page (a link template, a share URL) is no fetch.
+        if status == 200 and "json" in headers.get("content-type", ""):
             size = len(body) if headers.get("content-encoding") == "gzip" else len(gzip.compress(body, 6))
             data.append({"url": parts.path, "bytes_gzip": size})
     return {
