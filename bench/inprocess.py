@@ -175,6 +175,10 @@ def main(out):
             entry["queries_cold_cache"] = cold_count(client, path, headers)
         variants = {}
         for variant in endpoint.variants:
+            if "{last_page}" in variant:
+                # The last page of this variant's own list (its path without the page parameter).
+                base = variant.replace("&page={last_page}", "").replace("?page={last_page}", "").format(**fmt)
+                fmt["last_page"] = last_page(client.get(base, headers=headers))
             variant_path = variant.format(**fmt)
             variant_response, _, variant_queries, _ = measure(client, variant_path, headers)
             variants[variant_path] = {"status": variant_response.status_code, "queries": variant_queries}
