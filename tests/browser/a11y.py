@@ -14,6 +14,7 @@ allows. Nothing here needs the network.
 import contextlib
 import json
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,12 @@ AXE_PATH = Path(settings.BASE_DIR) / "static" / "vendor" / f"axe-core-{AXE_VERSI
 AXE_STATIC_URL = f"{settings.STATIC_URL}vendor/axe-core-{AXE_VERSION}/axe.min.js"
 # RGAA 4 is the French transposition of WCAG 2.1 AA: these four tags select exactly those rules.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# The two sizes every page and journey is checked at: a phone and a laptop.
+VIEWPORTS = {
+    "phone": {"width": 375, "height": 812},
+    "desktop": {"width": 1280, "height": 800},
+}
 
 # Every axe run of the session, in order: filled by check_page(), read by the summary writer.
 RUNS = []
@@ -191,14 +198,16 @@ def tab_through(page, count, *, backwards=False):
     return stops
 
 
-def tab_until(page, predicate, *, limit=80):
-    """Press Tab until `predicate(info)` holds; return the stops visited (the last one matches).
+def tab_until(page, predicate, *, limit=80, backwards=False):
+    """Press Tab (Shift+Tab if `backwards`) until `predicate(info)` holds; return the stops visited.
 
-    Fails when the focus never gets there within `limit` presses (a trap, or the element is unreachable).
+    The last stop is the one that matches. Fails when the focus never gets there within `limit`
+    presses (a trap, or an element the keyboard cannot reach).
     """
+    key = "Shift+Tab" if backwards else "Tab"
     stops = []
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         info = focused(page)
         stops.append(info)
         if info is not None and predicate(info):
@@ -206,6 +215,8 @@ def tab_until(page, predicate, *, limit=80):
     visited = [f"{s['tag']}:{s['label']}" if s else "body" for s in stops[-12:]]
     raise AssertionError(f"focus never reached the expected element in {limit} Tab presses; last: {visited}")
 
+
+# --- fixtures shared by test_accessibility.py and test_journeys.py (imported there) ----------------
 
 SUMMARY_PATH = Path(settings.BASE_DIR) / "test-artifacts" / "axe-summary.json"
 
@@ -216,3 +227,47 @@ def axe_summary():
     yield RUNS
     if RUNS:
         write_summary(SUMMARY_PATH)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request, page):
+    """Run the test once per viewport: the page is resized before the test opens anything."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return request.param
+
+
+@pytest.fixture
+def fresh_cache():
+    """Empty the cache before a test: rate limits (per IP, and every browser test comes from
+    127.0.0.1) and cached map data must not leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _quiet(message):
+    """The demo seeds report what they create; the tests don't need it."""
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    """`demo("directory", ...)` loads those apps' demo content as `manage.py seed_demo` does.
+
+    The geography and themes (territories) always come first; files the seeds generate (the carnets'
+    PDFs) go to a temporary MEDIA_ROOT.
+    """
+    from apes_portal.management.commands.seed_demo import PHASES
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def load(*apps):
+        wanted = {"territories", *apps}
+        for phase, order in PHASES:
+            for app in order:
+                step = getattr(import_module(f"{app}.demo"), phase, None) if app in wanted else None
+                if step is not None:
+                    step(_quiet)
+
+    return load
