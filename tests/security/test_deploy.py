@@ -124,10 +124,6 @@ def env_example():
     return values
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=".env.example sets SECURE_HSTS_PRELOAD=false (security.W021); remove this mark once it says true",
-)
 def test_check_deploy_is_clean_with_the_documented_example_environment():
     example = env_example()
     # Only what cannot work on a test machine is replaced: the example's placeholder secret and database.
