@@ -92,7 +92,10 @@ def seed_synthetic(count, log, *, seed_value=2024):
         log("no communes loaded: load the geography first (seed_demo does)")
         return 0
     randomiser = random.Random(seed_value)
-    kinds = [value for value, _ in Organisation.Kind.choices]
+    # No synthetic PTCE: the region counts 15 of them, and every PTCE is an option of the list's and
+    # the map's "Membre du PTCE" filter; ~1,500 synthetic ones made those pages render a 1,500-option
+    # select (164 KB of HTML, ~10x slower: bench/RESULTS.md), which no real directory would do.
+    kinds = [value for value, _ in Organisation.Kind.choices if value != Organisation.Kind.PTCE]
     sector_ids = list(Sector.objects.values_list("id", flat=True))
     start = Organisation.objects.filter(slug__startswith=SYNTHETIC_PREFIX).count() + 1
     batch = []
