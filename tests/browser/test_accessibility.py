@@ -332,3 +332,34 @@ def test_the_map_page_points_to_the_list_as_its_accessible_alternative(page, liv
     alternative.click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(reverse("directory:organisation-list") + "?sector=reemploi-economie-circulaire")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda: reverse("directory:membership-apply"),
+        lambda: reverse("directory:correction-create", args=["maison-du-velo"]),
+        lambda: reverse("proposals:commitment-create"),
+    ],
+    ids=["membership", "correction", "commitment"],
+)
+def test_form_errors_are_tied_to_their_fields(page, live_server, demo, path):
+    """After a failed submission, every invalid control says so and points at its error message."""
+    demo("directory", "proposals")
+    page.goto(live_server.url + path())
+    _submit_empty(page)
+    invalid = page.locator("main form [aria-invalid=true]")
+    assert invalid.count() >= 1, "the invalid fields are marked aria-invalid"
+    for index in range(invalid.count()):
+        control = invalid.nth(index)
+        name = control.get_attribute("name")
+        # The control itself, or the fieldset grouping its choices, refers to the error text.
+        ids = (control.get_attribute("aria-describedby") or "").split()
+        group = control.locator("xpath=ancestor::fieldset[@aria-describedby][1]")
+        if not ids and group.count():
+            ids = group.get_attribute("aria-describedby").split()
+        described = [page.locator(f"[id='{identifier}']") for identifier in ids]
+        assert any(
+            element.count() and element.evaluate("(el) => el.matches('.errorlist, .field-error')")
+            for element in described
+        ), f"{name}: aria-describedby={ids} points at no error message"

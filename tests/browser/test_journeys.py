@@ -223,14 +223,18 @@ def test_elected_official_reads_the_proposals_sees_local_examples_prints_and_com
 
 
 def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, demo):
-    demo("publications")
-    # One carnet kept for members: the visitor must sign in first.
+    demo("directory", "publications")
+    from directory.models import Organisation
     from publications.models import Publication
+    from tests.factories import OrganisationMembershipFactory
 
+    # One carnet kept for members.
     Publication.objects.filter(slug="trajectoires-economie-solidaire-valenciennois").update(
         access=Publication.Access.MEMBERS
     )
+    # The member's account, attached to its organisation and allowed members-only documents by staff.
     member = UserFactory(username="adherente", password=PASSWORD)
+    OrganisationMembershipFactory(user=member, organisation=Organisation.objects.get(slug="maison-du-velo"))
     member.user_permissions.add(Permission.objects.get(codename="download_members_only"))
 
     # The member signs in to the member space, then goes to the carnets.
@@ -240,6 +244,9 @@ def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, d
     page.get_by_label(re.compile("^Mot de passe")).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Espace membre")
+    expect(page.locator("main")).to_contain_text("La Maison du Vélo")
+    assert_no_violations(page)
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Carnets").click()
     page.wait_for_load_state("networkidle")
     assert_no_violations(page)
@@ -260,6 +267,43 @@ def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, d
     page.wait_for_load_state("networkidle")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("^Télécharger le PDF")).click()
+    with open(download_info.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Member sign-in from a members-only carnet is missing: settings.LOGIN_URL is 'admin:login', whose form "
+        "refuses non-staff accounts (it should be 'directory:member-login'), and attaching an account to a member "
+        "organisation (OrganisationMembership) does not grant publications.download_members_only."
+    ),
+)
+def test_member_account_signs_in_from_a_members_only_carnet_and_gets_the_file(page, live_server, demo):
+    demo("directory", "publications")
+    from directory.models import Organisation
+    from publications.models import Publication
+    from tests.factories import OrganisationMembershipFactory
+
+    Publication.objects.filter(slug="trajectoires-economie-solidaire-valenciennois").update(
+        access=Publication.Access.MEMBERS
+    )
+    # The account staff open for a member organisation, nothing more.
+    account = UserFactory(username="maisonduvelo", password=PASSWORD)
+    OrganisationMembershipFactory(user=account, organisation=Organisation.objects.get(slug="maison-du-velo"))
+
+    open_page(
+        page,
+        live_server,
+        reverse("publications:publication-detail", args=["trajectoires-economie-solidaire-valenciennois"]),
+    )
+    page.get_by_role("link", name=re.compile("Se connecter pour télécharger")).click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_label(re.compile("^Nom d.utilisateur")).fill("maisonduvelo")
+    page.get_by_label(re.compile("^Mot de passe")).fill(PASSWORD)
+    # Signed in, the member is sent on to the file they asked for.
+    with page.expect_download(timeout=10_000) as download_info:
+        page.get_by_role("button", name=re.compile("Se connecter|Connexion")).click()
     with open(download_info.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
 
