@@ -115,7 +115,7 @@ def machine_info(env):
         try:
             return subprocess.run(
                 cmd, capture_output=True, text=True, timeout=20, env=env, cwd=stack.ROOT
-            ).stdout.strip()
+            ).stdout.rstrip()  # rstrip: `free -h` starts with aligned spaces
         except (OSError, subprocess.SubprocessError):
             return "?"
 
