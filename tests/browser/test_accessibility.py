@@ -324,6 +324,29 @@ def test_the_map_is_not_a_keyboard_trap(page, live_server, viewport, demo, path_
     _assert_visible_focus(out[-1:])
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda: reverse("directory:map"),
+        lambda: reverse("directory:map-embed"),
+        lambda: reverse("directory:organisation-detail", args=["maison-du-velo"]),
+        lambda: reverse("territories:index"),
+        _commitment,
+    ],
+    ids=["map", "embedded map", "organisation", "territories", "commitments"],
+)
+def test_every_map_is_a_named_region(page, live_server, demo, path):
+    """A map is one focusable block for Leaflet: screen readers must hear what it is when they reach it."""
+    demo("directory", "proposals")
+    page.goto(live_server.url + path())
+    maps = page.locator(".leaflet-container")
+    expect(maps.first).to_be_attached()
+    for index in range(maps.count()):
+        element = maps.nth(index)
+        assert element.get_attribute("role") == "region", element.evaluate("(el) => el.outerHTML.slice(0, 200)")
+        assert "carte" in (element.get_attribute("aria-label") or "").lower(), "the region is named as a map"
+
+
 def test_the_map_page_points_to_the_list_as_its_accessible_alternative(page, live_server, demo):
     demo("directory")
     page.goto(live_server.url + reverse("directory:map") + "?sector=reemploi-economie-circulaire")
