@@ -308,11 +308,21 @@ def test_correction_form_is_filled_in_reading_order(page, live_server, viewport,
     assert met == expected
 
 
-@pytest.mark.parametrize("path_name", ["directory:map", "directory:map-embed"])
-def test_the_map_is_not_a_keyboard_trap(page, live_server, viewport, demo, path_name):
-    demo("directory")
-    page.goto(live_server.url + reverse(path_name))
-    page.wait_for_function("() => document.querySelectorAll('.leaflet-marker-icon').length > 0")
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda: reverse("directory:map"),
+        lambda: reverse("directory:map-embed"),
+        lambda: reverse("territories:index"),
+        _commitment,
+    ],
+    ids=["map", "embedded map", "territories", "commitments"],
+)
+def test_the_map_is_not_a_keyboard_trap(page, live_server, viewport, demo, path):
+    demo("directory", "proposals")
+    page.goto(live_server.url + path())
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".leaflet-container .leaflet-control-zoom").first).to_be_visible()
     # Into the map...
     stops = tab_until(page, lambda info: info["inMap"], limit=150)
     _assert_visible_focus(stops[-3:])
