@@ -45,7 +45,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commune
 
-    insee_code = factory.Sequence(lambda n: f"59{n:03d}")
+    # Five characters like a real INSEE code, whatever the number of communes made in the session.
+    insee_code = factory.Sequence(lambda n: f"59{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune test {n}")
     slug = factory.Sequence(lambda n: f"commune-test-{n}")
     postal_codes = ["59300"]
