@@ -1,7 +1,5 @@
 """The admin's point-placing map in a real Chromium: Leaflet loads under the CSP and a click fills the inputs."""
 
-import os
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,36 +8,23 @@ from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def staff_page(live_server, settings):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
+def staff_page(browser, live_server, settings):
+    """A signed-in administrator's tab in the shared Chromium (see conftest.py)."""
     user = UserFactory(username="alice", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(user)
     session_id = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_id, "url": live_server.url}])
-        # No network in tests: tile requests are answered empty at once.
-        context.route("**/*.png", lambda route: route.fulfill(status=204))
-        page = context.new_page()
-        page.console_messages = []
-        page.on("console", lambda message: page.console_messages.append(message.text))
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_id, "url": live_server.url}])
+    # No network in tests: tile requests are answered empty at once.
+    context.route("**/*.png", lambda route: route.fulfill(status=204))
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda message: page.console_messages.append(message.text))
+    yield page
+    context.close()
 
 
 def test_click_on_the_map_fills_latitude_and_longitude(staff_page, live_server):
