@@ -78,8 +78,13 @@ def parse_args(argv=None):
     unknown = set(args.only or ()) - {e.name for e in ENDPOINTS}
     if unknown:
         parser.error(f"--only: unknown endpoint(s) {sorted(unknown)}; names are in bench/endpoints.py")
+    has_client = subprocess.run([stack.PYTHON, "-c", "import redis"], capture_output=True).returncode == 0
     if args.cache == "auto":
-        args.cache = "redis" if shutil.which("redis-server") else "locmem"
+        args.cache = "redis" if shutil.which("redis-server") and has_client else "locmem"
+        if args.cache == "locmem":
+            print("  cache: local memory (redis-server or the `redis` package is missing; see bench/README.md)")
+    if (args.cache == "redis" or args.scale_out) and not has_client:
+        parser.error("Django's RedisCache needs the `redis` package: .venv/bin/pip install redis")
     if args.driver == "auto":
         args.driver = "wrk" if load.wrk_available() else "python"
     return args
