@@ -27,6 +27,25 @@ AXE_STATIC_URL = f"{settings.STATIC_URL}vendor/axe-core-{AXE_VERSION}/axe.min.js
 # RGAA 4 is the French transposition of WCAG 2.1 AA: these four tags select exactly those rules.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# axe files headings and landmarks under "best practices", yet the issue and RGAA (criteria 9.1, 9.2,
+# 12.6, 12.7) ask for them: these structure rules run on top of the WCAG tags.
+STRUCTURE_RULES = [
+    "empty-heading",
+    "heading-order",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "landmark-unique",
+    "region",
+    "skip-link",
+    "table-duplicate-name",
+]
+
 # The two sizes every page and journey is checked at: a phone and a laptop.
 VIEWPORTS = {
     "phone": {"width": 375, "height": 812},
@@ -80,7 +99,7 @@ def _inject(page):
 
 
 def check_page(page, *, exclude=None):
-    """Run axe's WCAG 2.1 A/AA rules on the page as it is now; record and return the result.
+    """Run axe's WCAG 2.1 A/AA rules (and the structure rules) on the page as it is now; record the result.
 
     `exclude` lists CSS selectors axe must skip: only for third-party widgets we do not control,
     each with a reason at the call site.
@@ -89,6 +108,7 @@ def check_page(page, *, exclude=None):
     context = {"exclude": [[selector] for selector in exclude]} if exclude else None
     options = {
         "runOnly": {"type": "tag", "values": WCAG_TAGS},
+        "rules": {rule: {"enabled": True} for rule in STRUCTURE_RULES},
         "resultTypes": ["violations"],
     }
     raw = page.evaluate(
@@ -129,14 +149,18 @@ def write_summary(path):
     """Write what axe checked in this session (pages, viewports, rules passed) as JSON; return it."""
     passed = sorted({rule for run in RUNS for rule in run.passed_rules})
     violated = sorted({rule["id"] for run in RUNS for rule in run.violations})
+    structure = [rule for rule in passed if rule in STRUCTURE_RULES]
     summary = {
         "axe_version": AXE_VERSION,
         "tags": WCAG_TAGS,
+        "structure_rules": STRUCTURE_RULES,
         "runs": len(RUNS),
-        "pages": sorted({run.url.split("://", 1)[-1].split("/", 1)[-1] for run in RUNS}),
+        "pages": sorted({"/" + run.url.split("://", 1)[-1].split("/", 1)[-1] for run in RUNS}),
         "viewports": sorted({run.viewport for run in RUNS}),
         "rules_passed": passed,
         "rules_passed_count": len(passed),
+        "wcag_rules_passed_count": len(passed) - len(structure),
+        "structure_rules_passed_count": len(structure),
         "rules_violated": violated,
     }
     path = Path(path)
