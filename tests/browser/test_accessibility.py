@@ -216,8 +216,9 @@ def test_focus_goes_down_the_page_to_the_footer_and_back_without_a_trap(page, li
         for s in stops
     ]
     assert regions == sorted(regions, key=order.index), regions
-    back = tab_through(page, len(stops), backwards=True)
-    assert back[-2]["label"] == "Aller au contenu" or any(s and s["inHeader"] for s in back)
+    # Shift+Tab walks the same stops in reverse, back to the skip link.
+    back = tab_through(page, len(stops) - 1, backwards=True)
+    assert [stop["label"] for stop in back] == [stop["label"] for stop in reversed(stops[:-1])]
 
 
 def _form_stops(page, form_selector):
