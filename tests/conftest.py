@@ -2,8 +2,17 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from tests.factories import CommuneFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached pages and map data, rate-limit counters: a rolled-back test must leave none for the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -197,6 +197,9 @@ def organisations_csv(request):
     ptces = Organisation.objects.published().only("id", "name").order_by("name")
     queryset = (
         filterset.qs.select_related("commune__department", "commune__epci")
+        # The EPCI's boundary is the heaviest column joined here and the CSV never prints it:
+        # decoding it for every row cost a third of a full export (bench/RESULTS.md).
+        .defer("commune__epci__boundary", "search_text")
         .prefetch_related("sectors", "themes", Prefetch("ptces", queryset=ptces))
         .iterator(chunk_size=2000)
     )

@@ -2,8 +2,9 @@
 
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -16,6 +17,9 @@ from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
 
 PAGE_SIZE = 24
+# Rendered list pages are cached per query string and data version (any organisation saved or deleted
+# starts a new version). Sector, theme or territory names shown in the filters may lag by this much.
+LIST_PAGE_TIMEOUT = 10 * 60
 
 
 class FilteredMixin:
@@ -54,6 +58,29 @@ class OrganisationListView(FilteredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(self.filter_context())
         return context
+
+    def get(self, request, *args, **kwargs):
+        """Serve anonymous visitors from the page cache.
+
+        Rendering the list and its filter form costs far more than its SQL (bench/RESULTS.md): caching
+        the HTML per query string and data version is what keeps the list near the stack's ceiling.
+        Visitors with a session (staff, members, pending messages) always get a fresh page.
+        """
+        if not self.is_cacheable(request):
+            return super().get(request, *args, **kwargs)
+        key = geojson.cache_key("list-html", f"{request.get_host()}?{geojson.normalised_query(request.GET)}")
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.render()
+            cache.set(key, response.content, LIST_PAGE_TIMEOUT)
+        return response
+
+    @staticmethod
+    def is_cacheable(request):
+        return not ({settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys())
 
 
 def map_config(request, *, embed=False):

@@ -1,4 +1,4 @@
-"""Fixtures of the staff admin tests: logged-in clients, a clean cache, a stub BAN server."""
+"""Fixtures of the staff admin tests: logged-in clients, a stub BAN server."""
 
 import json
 import threading
@@ -6,15 +6,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

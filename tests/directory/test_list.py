@@ -237,3 +237,33 @@ def test_closed_organisations_are_marked(visitor, territory):
 def test_unpublished_never_listed(visitor, territory):
     assert Organisation.objects.filter(is_published=False).exists()
     assert "Brouillon" not in visitor.get(LIST_URL, {"q": "brouillon"}).content.decode()
+
+
+# --- Page cache ----------------------------------------------------------------------------------
+
+
+def test_a_repeated_list_is_served_from_the_page_cache_without_queries(visitor, django_assert_num_queries):
+    """Rendering dominates the list's cost: an anonymous repeat of the same query runs no SQL at all."""
+    OrganisationFactory(name="Maison du Vélo", slug="maison-du-velo")
+    first = visitor.get(reverse("directory:organisation-list"), {"q": "velo"})
+    with django_assert_num_queries(0):
+        second = visitor.get(reverse("directory:organisation-list"), {"q": "velo"})
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_saved_organisation_shows_at_once_despite_the_page_cache(visitor):
+    organisation = OrganisationFactory(name="Épicerie solidaire", slug="epicerie-solidaire")
+    assert "Épicerie solidaire" in visitor.get(reverse("directory:organisation-list")).content.decode()
+    organisation.name = "Épicerie solidaire de Marly"
+    organisation.save()
+    assert "Épicerie solidaire de Marly" in visitor.get(reverse("directory:organisation-list")).content.decode()
+
+
+def test_signed_in_people_always_get_a_fresh_list(client, administrator, django_assert_max_num_queries):
+    OrganisationFactory(name="Recyclerie du Hainaut", slug="recyclerie-du-hainaut")
+    client.get(reverse("directory:organisation-list"))  # anonymous: fills the cache
+    client.force_login(administrator)
+    with django_assert_max_num_queries(20) as captured:
+        client.get(reverse("directory:organisation-list"))
+    assert len(captured) > 0

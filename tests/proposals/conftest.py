@@ -1,7 +1,6 @@
 """Fixtures of the proposals tests: a small campaign, two territories and their examples."""
 
 import pytest
-from django.core.cache import cache
 
 from territories.models import Initiative
 from tests.factories import (
@@ -13,14 +12,6 @@ from tests.factories import (
     OrganisationFactory,
     ProposalFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
