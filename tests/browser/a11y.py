@@ -260,17 +260,6 @@ def viewport(request, page):
     return request.param
 
 
-@pytest.fixture
-def fresh_cache():
-    """Empty the cache before a test: rate limits (per IP, and every browser test comes from
-    127.0.0.1) and cached map data must not leak from one test's database into the next."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _quiet(message):
     """The demo seeds report what they create; the tests don't need it."""
 

@@ -25,13 +25,13 @@ from tests.browser.a11y import (
     tab_until,
 )
 
-# The shared fixtures (viewport, demo, fresh_cache, axe_summary) live in a11y.py.
+# The shared fixtures (viewport, demo, axe_summary) live in a11y.py.
 pytest_plugins = ["tests.browser.a11y"]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("axe_summary", "fresh_cache"),
+    pytest.mark.usefixtures("axe_summary"),
 ]
 
 

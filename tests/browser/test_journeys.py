@@ -26,13 +26,13 @@ from playwright.sync_api import expect
 from tests.browser.a11y import assert_no_violations
 from tests.factories import UserFactory
 
-# The shared fixtures (viewport, demo, fresh_cache, axe_summary) live in a11y.py.
+# The shared fixtures (viewport, demo, axe_summary) live in a11y.py.
 pytest_plugins = ["tests.browser.a11y"]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("axe_summary", "fresh_cache"),
+    pytest.mark.usefixtures("axe_summary"),
 ]
 
 PASSWORD = "correct horse battery staple"
@@ -274,9 +274,9 @@ def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, d
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "Member sign-in from a members-only carnet is missing: settings.LOGIN_URL is 'admin:login', whose form "
-        "refuses non-staff accounts (it should be 'directory:member-login'), and attaching an account to a member "
-        "organisation (OrganisationMembership) does not grant publications.download_members_only."
+        "Members-only download for member accounts is missing: attaching an account to a member organisation "
+        "(OrganisationMembership) does not grant publications.download_members_only, so after signing in the "
+        "member gets the 'réservé aux adhérents' page instead of the file."
     ),
 )
 def test_member_account_signs_in_from_a_members_only_carnet_and_gets_the_file(page, live_server, demo):
