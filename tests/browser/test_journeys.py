@@ -150,6 +150,8 @@ def test_citizen_finds_an_actor_by_name_then_reemploi_actors_on_the_map(page, li
     page.locator(f'.leaflet-marker-icon.org-marker[title="{titles[0]}"]').click()
     popup_link = page.locator(".leaflet-popup .org-popup__title a")
     expect(popup_link).to_be_visible()
+    expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Fermer la bulle")
+    assert_no_violations(page)
     name = popup_link.inner_text()
     popup_link.click()
     page.wait_for_load_state("networkidle")
@@ -271,14 +273,6 @@ def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, d
         assert handle.read(5) == b"%PDF-"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Members-only download for member accounts is missing: attaching an account to a member organisation "
-        "(OrganisationMembership) does not grant publications.download_members_only, so after signing in the "
-        "member gets the 'réservé aux adhérents' page instead of the file."
-    ),
-)
 def test_member_account_signs_in_from_a_members_only_carnet_and_gets_the_file(page, live_server, demo):
     demo("directory", "publications")
     from directory.models import Organisation
@@ -289,6 +283,7 @@ def test_member_account_signs_in_from_a_members_only_carnet_and_gets_the_file(pa
         access=Publication.Access.MEMBERS
     )
     # The account staff open for a member organisation, nothing more.
+    Organisation.objects.filter(slug="maison-du-velo").update(is_member=True)
     account = UserFactory(username="maisonduvelo", password=PASSWORD)
     OrganisationMembershipFactory(user=account, organisation=Organisation.objects.get(slug="maison-du-velo"))
 

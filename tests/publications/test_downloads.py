@@ -251,3 +251,15 @@ def test_many_simultaneous_first_downloads_of_the_month_all_count():
     publication.refresh_from_db()
     assert publication.download_count == 40
     assert DownloadCount.objects.get(publication=publication, month=this_month()).count == 40
+
+
+def test_an_account_attached_to_a_member_organisation_downloads(outsider, reserved):
+    """Staff attach an account to a member organisation (the member space): that alone opens the carnets."""
+    from tests.factories import OrganisationFactory, OrganisationMembershipFactory
+
+    non_member = OrganisationFactory(is_member=False)
+    OrganisationMembershipFactory(user=outsider, organisation=non_member)
+    assert not can_download(outsider, reserved)
+    member = OrganisationFactory(is_member=True)
+    OrganisationMembershipFactory(user=outsider, organisation=member)
+    assert can_download(outsider, reserved)
