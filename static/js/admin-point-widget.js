@@ -1,5 +1,6 @@
 // Admin map for placing an organisation: binds a Leaflet map to the latitude/longitude inputs.
 // Loaded as an ES module after leaflet.js (window.L), no inline script (CSP script-src 'self').
+import "./leaflet-fr.js";
 
 const L = window.L;
 

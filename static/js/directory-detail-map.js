@@ -1,4 +1,5 @@
 // The small map of an organisation's page. Works (a marker on a grey background) even without tiles.
+import "./leaflet-fr.js";
 const L = window.L;
 const element = document.getElementById("organisation-map");
 const configElement = document.getElementById("organisation-map-config");

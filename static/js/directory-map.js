@@ -1,6 +1,7 @@
 // The actor map (/carte/ and /carte/embed/): clustered markers coloured by kind, the list's filters
 // kept in the URL both ways, an optional layer of EPCI boundaries, and "around me".
 // Data comes from the GeoJSON endpoint named in the json_script config; no inline script (CSP).
+import "./leaflet-fr.js";
 import { cleanQuery } from "./directory-filters.js";
 
 const L = window.L;

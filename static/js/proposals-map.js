@@ -1,6 +1,7 @@
 // Map of the communes and EPCI with published commitments. Leaflet comes from django-leaflet's
 // static files (loaded before this module); points come from the GeoJSON endpoint named in
 // data-geojson-url. The list on the page is the accessible alternative to this map.
+import "./leaflet-fr.js";
 
 function popupContent(properties) {
   // Built with DOM nodes and textContent: names typed by the public never become HTML.

@@ -3,6 +3,7 @@
 // Leaflet comes from django-leaflet's static files (global `L`, loaded before this module). Settings
 // arrive through a JSON script element named by `data-config-id` (no inline script under the CSP).
 // The pages stay complete without this script: the legend and the lists carry the same content.
+import "./leaflet-fr.js";
 
 const PARTNER_PATTERN_ID = "territories-partner-hatch";
 const SVG_NS = "http://www.w3.org/2000/svg";

@@ -356,6 +356,12 @@ def test_every_map_is_a_named_region(page, live_server, demo, path):
         element = maps.nth(index)
         assert element.get_attribute("role") == "region", element.evaluate("(el) => el.outerHTML.slice(0, 200)")
         assert "carte" in (element.get_attribute("aria-label") or "").lower(), "the region is named as a map"
+    # Leaflet's own controls speak French too (they ship in English).
+    expect(page.locator(".leaflet-control-zoom-in").first).to_have_attribute("aria-label", "Zoom avant")
+    expect(page.locator(".leaflet-control-zoom-out").first).to_have_attribute("aria-label", "Zoom arrière")
+    expect(page.locator(".leaflet-control-attribution a[href='https://leafletjs.com']")).to_have_attribute(
+        "hreflang", "en"
+    )
 
 
 def test_the_map_page_points_to_the_list_as_its_accessible_alternative(page, live_server, demo):

@@ -151,6 +151,8 @@ def test_citizen_finds_an_actor_by_name_then_reemploi_actors_on_the_map(page, li
     popup_link = page.locator(".leaflet-popup .org-popup__title a")
     expect(popup_link).to_be_visible()
     expect(page.locator(".leaflet-popup-close-button")).to_have_attribute("aria-label", "Fermer la bulle")
+    # Leaflet fades popups in: check the contrast once it is fully drawn, as a person reads it.
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     assert_no_violations(page)
     name = popup_link.inner_text()
     popup_link.click()
