@@ -172,6 +172,29 @@ def test_every_page_type_has_no_axe_violation(page, live_server, viewport, demo,
     assert not reports, "\n\n".join(reports)
 
 
+@pytest.mark.parametrize("section", list(SECTIONS))
+def test_every_page_type_reflows_at_320_px(page, live_server, demo, section):
+    """WCAG 1.4.10: at 320 CSS pixels (a 1280 px screen zoomed to 400 %) no page scrolls sideways.
+
+    Content that needs two dimensions (maps, the dynamics' timeline) scrolls inside its own box, which
+    is allowed; the page itself must not.
+    """
+    demo(*SECTIONS[section]["apps"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = []
+    for name, path, *action in SECTIONS[section]["pages"]:
+        page.goto(live_server.url + path())
+        page.wait_for_load_state("networkidle")
+        if action:
+            action[0](page)
+        width, scroll_width = page.evaluate(
+            "() => [document.documentElement.clientWidth, document.documentElement.scrollWidth]"
+        )
+        if scroll_width > width:
+            too_wide.append(f"{name}: {scroll_width} px wide for a {width} px screen")
+    assert not too_wide, "\n".join(too_wide)
+
+
 # --- keyboard ----------------------------------------------------------------------------------
 
 
