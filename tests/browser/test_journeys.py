@@ -18,7 +18,6 @@ needs something the demo does not have (accounts, a members-only carnet).
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -236,10 +235,10 @@ def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, d
     Publication.objects.filter(slug="trajectoires-economie-solidaire-valenciennois").update(
         access=Publication.Access.MEMBERS
     )
-    # The member's account, attached to its organisation and allowed members-only documents by staff.
+    # The member's account: staff attached it to its organisation, a member of the network.
+    Organisation.objects.filter(slug="maison-du-velo").update(is_member=True)
     member = UserFactory(username="adherente", password=PASSWORD)
     OrganisationMembershipFactory(user=member, organisation=Organisation.objects.get(slug="maison-du-velo"))
-    member.user_permissions.add(Permission.objects.get(codename="download_members_only"))
 
     # The member signs in to the member space, then goes to the carnets.
     open_page(page, live_server, reverse("directory:member-login"))
