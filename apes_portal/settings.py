@@ -5,6 +5,8 @@ Every variable is documented in README.md and `.env.example`. Malformed values r
 """
 
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -46,10 +48,17 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("TESTING", default=False)
 
+# Management commands other than runserver (migrate, makemigrations, createsuperuser…) serve no
+# request and sign nothing that must outlive them, so they may run without a key; anything that
+# serves the site (gunicorn through wsgi.py, runserver) refuses to start without one.
+RUNNING_OFFLINE_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] not in ([], ["runserver"])
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-never-use-in-production"
+    elif RUNNING_OFFLINE_COMMAND:
+        SECRET_KEY = secrets.token_urlsafe(50)  # thrown away with the process
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off. "

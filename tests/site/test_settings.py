@@ -13,19 +13,64 @@ from apes_portal.settings import env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def run_check(**env):
-    """Run `manage.py check` in a fresh process with exactly the given environment variables."""
+def clean_env(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TESTING", "DATABASE_URL"}}
     clean.update(env)
+    return clean
+
+
+def run_check(**env):
+    """Run `manage.py check` in a fresh process with exactly the given environment variables."""
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
-def test_production_without_secret_key_refuses_to_start():
-    result = run_check(DEBUG="false")
+def load_wsgi(**env):
+    """Import the WSGI application as gunicorn does, in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-c", "import apes_portal.wsgi"],
+        cwd=BASE_DIR,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_server_without_secret_key_refuses_to_start():
+    result = load_wsgi(DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_runserver_without_debug_or_secret_key_refuses_to_start():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:0"],
+        cwd=BASE_DIR,
+        env=clean_env(DEBUG="false"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_offline_management_commands_run_without_a_secret_key():
+    """migrate, makemigrations, createsuperuser… serve nothing: a throwaway key is enough for them."""
+    result = run_check(DEBUG="false", ALLOWED_HOSTS="portail.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_server_with_secret_key_starts():
+    result = load_wsgi(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portail.example.org")
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_with_secret_key_starts():
