@@ -4,7 +4,6 @@ Used by the import of organisations and by the public membership form, so both a
 inputs and refuse with the same French messages.
 """
 
-from directory.search import normalize
 from territories.models import Commune
 
 
@@ -32,14 +31,13 @@ def find_commune(*, insee_code="", name="", postal_code=""):
     if not name:
         raise CommuneNotFound("Indiquez la commune (nom et code postal, ou code INSEE).")
 
-    wanted = normalize(name)
     candidates = list(Commune.objects.filter(name__iexact=name))
     if not candidates:
-        # Accents or punctuation typed differently: compare normalised names in the department.
+        # Accents or punctuation typed differently: compare folded names in the department.
         scope = Commune.objects.all()
         if len(postal_code) == 5 and postal_code.isdigit():
             scope = scope.filter(department__code=postal_code[:2])
-        candidates = [commune for commune in scope if normalize(commune.name) == wanted]
+        candidates = list(scope.named(name))
     if postal_code:
         with_postal_code = [commune for commune in candidates if postal_code in (commune.postal_codes or [])]
         if with_postal_code:

@@ -41,11 +41,6 @@ def commune_label(commune):
     return f"{commune.name} ({code})"
 
 
-def _with_postal_code(queryset, code):
-    # JSON "icontains" is a text match on both databases; the exact code is checked in Python.
-    return [c for c in queryset.filter(postal_codes__icontains=code) if code in c.postal_codes]
-
-
 def find_commune_by_insee(code):
     """The commune with this INSEE code (the unambiguous `?insee=` of shared links), or None."""
     code = (code or "").strip().upper()
@@ -67,7 +62,7 @@ def find_commune(query):
     communes = Commune.objects.select_related("epci", "department").order_by("name", "insee_code")
     if _CODE.match(query):
         code = query.upper()
-        found = {c.pk: c for c in _with_postal_code(communes, code)}
+        found = {c.pk: c for c in communes.with_postal_code(code)}
         found.update({c.pk: c for c in communes.filter(insee_code=code)})
         return _resolve(lookup, sorted(found.values(), key=lambda c: (c.name, c.insee_code)))
 
@@ -77,7 +72,7 @@ def find_commune(query):
         name, code = match["name"], match["code"].upper()
     exact = communes.filter(name__iexact=name)
     if code and len(code) == 5:
-        found = _with_postal_code(exact, code)
+        found = exact.with_postal_code(code)
     elif code:
         found = list(exact.filter(department__code=code))
     else:

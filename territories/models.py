@@ -64,6 +64,29 @@ class Epci(models.Model):
         return reverse("territories:epci-detail", kwargs={"slug": self.slug})
 
 
+class CommuneQuerySet(models.QuerySet):
+    def with_postal_code(self, code):
+        """The communes served by a postal code, as a list.
+
+        `postal_codes` is a JSON list: `icontains` is a text match on both databases, so the exact
+        code is checked in Python.
+        """
+        return [commune for commune in self.filter(postal_codes__icontains=code) if code in commune.postal_codes]
+
+    def named(self, text):
+        """The communes whose name equals `text` once case, accents and punctuation are folded.
+
+        Names are folded in Python (PostgreSQL cannot index unaccent()); 3,782 short names take a few
+        milliseconds, and callers try an exact `name__iexact` first.
+        """
+        from directory.search import normalize
+
+        folded = normalize(text)
+        if not folded:
+            return self.none()
+        return self.filter(pk__in=[pk for pk, name in self.values_list("pk", "name") if normalize(name) == folded])
+
+
 class Commune(models.Model):
     insee_code = models.CharField("code INSEE", max_length=5, unique=True)
     name = models.CharField("nom", max_length=200)
@@ -78,6 +101,8 @@ class Commune(models.Model):
     )
     latitude = models.FloatField("latitude")
     longitude = models.FloatField("longitude")
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "insee_code"]

@@ -174,3 +174,15 @@ def test_figure_scope_names_the_territory():
     regional = TerritoryFigure(label="PTCE", value=15, source="ESS HdF", as_of=datetime.date(2023, 1, 1))
     assert epci_figure.territory_name == epci_figure.epci.name
     assert regional.territory_name == "Hauts-de-France"
+
+
+def test_communes_are_found_by_folded_name_and_by_postal_code(db):
+    from territories.models import Commune
+    from tests.factories import CommuneFactory
+
+    saint_amand = CommuneFactory(name="Saint-Amand-les-Eaux", postal_codes=["59230"])
+    CommuneFactory(name="Saint-Amand", postal_codes=["62760"])
+    assert list(Commune.objects.named("saint amand LES eaux")) == [saint_amand]
+    assert list(Commune.objects.named("  ")) == []
+    assert Commune.objects.with_postal_code("59230") == [saint_amand]
+    assert Commune.objects.with_postal_code("5923") == []  # a prefix is not a postal code
