@@ -13,34 +13,20 @@ from apes_portal.settings import env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def clean_env(**env):
+def run(*args, **env):
+    """Run Python with `args` in a fresh process, with exactly the given settings variables."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TESTING", "DATABASE_URL"}}
     clean.update(env)
-    return clean
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120)
 
 
 def run_check(**env):
-    """Run `manage.py check` in a fresh process with exactly the given environment variables."""
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=BASE_DIR,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run("manage.py", "check", **env)
 
 
 def load_wsgi(**env):
-    """Import the WSGI application as gunicorn does, in a fresh process."""
-    return subprocess.run(
-        [sys.executable, "-c", "import apes_portal.wsgi"],
-        cwd=BASE_DIR,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """Import the WSGI application as gunicorn does."""
+    return run("-c", "import apes_portal.wsgi", **env)
 
 
 def test_production_server_without_secret_key_refuses_to_start():
@@ -50,14 +36,7 @@ def test_production_server_without_secret_key_refuses_to_start():
 
 
 def test_runserver_without_debug_or_secret_key_refuses_to_start():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:0"],
-        cwd=BASE_DIR,
-        env=clean_env(DEBUG="false"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run("manage.py", "runserver", "--noreload", "127.0.0.1:0", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
