@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "core",
     "apes_portal",
     "territories",
     "directory",
@@ -262,7 +263,6 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
-
 def csp_source_for_tiles(url):
     """The CSP source matching a Leaflet tile URL template: scheme://host, `{s}` as a wildcard.
 
@@ -308,8 +308,8 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # X-Forwarded-For). Behind N trusted reverse proxies that append to X-Forwarded-For, set
 # TRUSTED_PROXY_COUNT=N: the address N hops from the right is then the one a proxy saw.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "apes_portal.client_ip.client_ip"
-RATELIMIT_IP_META_KEY = "apes_portal.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 
 # Permissions-Policy (sent by apes_portal.middleware): no powerful feature is used, except
 # geolocation on our own pages (a "near me" button on the map may ask for it).

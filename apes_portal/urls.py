@@ -17,7 +17,7 @@ urlpatterns = [
     path("mentions-legales/", TemplateView.as_view(template_name="pages/legal.html"), name="legal"),
     path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("", include("directory.urls")),
-    path("", include("territories.urls")),
+    path("", include("apes_portal.territory_urls")),
     path("municipales-2026/", include("proposals.urls")),
     path("carnets/", include("publications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

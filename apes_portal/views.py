@@ -26,8 +26,7 @@ CHARTER_PRINCIPLES = [
     {
         "slug": "lucrativite-limitee",
         "name": "Lucrativité limitée",
-        "text": "Les excédents servent d'abord le projet et sa pérennité, "
-        "pas l'enrichissement individuel.",
+        "text": "Les excédents servent d'abord le projet et sa pérennité, pas l'enrichissement individuel.",
     },
 ]
 

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from bench import stack
 from bench.stack import Gunicorn, RedisServer, fetch
 
-# A public form protected by `apes_portal.antispam.rate_limited`, and the setting of its rate.
+# A public form protected by `core.antispam.rate_limited`, and the setting of its rate.
 RATE_LIMITED_FORM = "/municipales-2026/s-engager/"
 RATE_SETTING = "COMMITMENT_RATE"
 RATE_LIMIT = 3

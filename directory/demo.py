@@ -12,9 +12,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.text import compact, normalize
 from directory.geojson import bump_data_version
 from directory.models import Organisation, Sector
-from directory.search import compact, normalize
 from territories.models import Commune, Epci, Theme
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "directory"

@@ -12,8 +12,8 @@ import django_filters
 from django import forms
 from django.http import QueryDict
 
+from core.text import normalize
 from directory.models import Organisation, Sector
-from directory.search import normalize
 from territories.models import Commune, Department, Epci, Theme
 
 UNKNOWN_VALUE = "« %(value)s » n'est pas une valeur connue pour ce filtre."

@@ -7,8 +7,8 @@ and each message is tied to its field (Django renders aria-describedby="<id>_err
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from apes_portal.antispam import HoneypotFormMixin
-from apes_portal.forms import BoundedUsernameMixin
+from core.antispam import HoneypotFormMixin
+from core.forms import BoundedUsernameMixin
 from directory.communes import CommuneNotFound, find_commune
 from directory.models import CorrectionRequest, MembershipApplication, Organisation, ProposedChange, Sector
 

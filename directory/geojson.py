@@ -105,4 +105,3 @@ def dumps(document):
 def payload(body):
     """A cacheable rendering: the body, its gzip form (compressed once, served many times)."""
     return {"body": body, "gzip": gzip.compress(body, compresslevel=6, mtime=0)}
-

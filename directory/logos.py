@@ -1,6 +1,6 @@
 """Organisation logos: shrunk on upload so pages never ship a camera-sized image.
 
-The upload itself is checked by `publications.validators.validate_image_file` (a real image within
+The upload itself is checked by `core.validators.validate_image_file` (a real image within
 the size and pixel caps); this module only resizes what passed.
 """
 

@@ -9,9 +9,12 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
+from core.models import PublishedQuerySet
+from core.text import compact, normalize
+from core.validators import validate_image_file
+from directory.geojson import bump_data_version
 from directory.logos import shrink_logo
-from directory.search import compact, normalize, search_filter
-from publications.validators import validate_image_file
+from directory.search import search_filter
 
 
 class Sector(models.Model):
@@ -30,10 +33,7 @@ class Sector(models.Model):
         return self.name
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
+class OrganisationQuerySet(PublishedQuerySet):
     def active(self):
         return self.filter(status=Organisation.Status.ACTIVE)
 
@@ -244,8 +244,6 @@ class Organisation(models.Model):
 
 def _directory_data_changed(**kwargs):
     """Any change to organisations or their links invalidates cached map data and exports (see geojson.py)."""
-    from directory.geojson import bump_data_version
-
     bump_data_version()
 
 
@@ -277,9 +275,7 @@ class MembershipApplication(models.Model):
 
     organisation_name = models.CharField("nom de la structure", max_length=200)
     kind = models.CharField("type de structure", max_length=20, choices=Organisation.Kind.choices)
-    siren = models.CharField(
-        "SIREN", max_length=9, blank=True, help_text="Facultatif : 9 chiffres, sans espace."
-    )
+    siren = models.CharField("SIREN", max_length=9, blank=True, help_text="Facultatif : 9 chiffres, sans espace.")
     address = models.CharField("adresse", max_length=250, blank=True)
     postal_code = models.CharField("code postal", max_length=5)
     commune = models.ForeignKey(

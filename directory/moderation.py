@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
+from core.text import normalize
 from directory.models import Organisation, ProposedChange, ReviewStatus
-from directory.search import normalize
 
 logger = logging.getLogger(__name__)
 

@@ -1,35 +1,17 @@
-"""Text normalisation for forgiving French search.
+"""Forgiving French search over the organisations' stored, normalised `search_text` column.
 
-PostgreSQL cannot index `unaccent(name)` (the function is STABLE, not IMMUTABLE), so each
-organisation stores a normalised copy of its searchable text, folded here in Python on save:
-lowercase, no accents, punctuation and apostrophes turned into spaces. The same column
-serves a trigram index on PostgreSQL and a plain `LIKE` fallback on SQLite.
+The text is folded by `core.text.normalize` on save; the same column serves a trigram index on
+PostgreSQL and a plain `LIKE` fallback on SQLite.
 """
 
-import re
-import unicodedata
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db.models.functions import Concat, StrIndex
+from django.db.models.lookups import GreaterThan
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalize(text):
-    """Fold `text` to lowercase ASCII words separated by single spaces.
-
-    >>> normalize("Activ'Cités — L'Œuvre")
-    'activ cites l oeuvre'
-    """
-    if not text:
-        return ""
-    text = str(text).replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", stripped.lower()).strip()
-
-
-def compact(text):
-    """The normalised text without spaces, so that "activcites" finds "Activ'Cités"."""
-    return normalize(text).replace(" ", "")
-
+from core.text import normalize
 
 # Words shorter than this are too noisy for trigram matching ("de", "la", "du"): a query made only
 # of them falls back to a plain substring match.
@@ -56,19 +38,11 @@ def search_filter(queryset, query):
     The search text holds a space-free copy of the name (see `Organisation.build_search_text`), so a
     query typed without spaces ("activcites") matches on both databases.
     """
-    from django.db import connection
-    from django.db.models import Case, F, FloatField, Q, TextField, Value, When
-    from django.db.models.functions import Concat, StrIndex
-    from django.db.models.lookups import GreaterThan
-
     normalised = normalize(query)
     if not normalised:
         return queryset
     words = normalised.split()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.lookups import TrigramWordSimilar
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
-
         long_words = [word for word in words if len(word) >= MIN_TRIGRAM_WORD]
         if long_words:
             condition = Q()

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from apes_portal.antispam import HoneypotFormMixin
+from core.antispam import HoneypotFormMixin
 from proposals.models import Commitment, Proposal
 from proposals.nearby import commune_label, find_commune
 from territories.models import Commune, Epci

@@ -15,14 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import PublishedQuerySet
+
 CONFIRMATION_SALT = "proposals.commitment.confirm"
 ANONYMISED_NAME = "Signataire anonymisé·e"
 
 
-class CampaignQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
+class CampaignQuerySet(PublishedQuerySet):
     def current(self):
         """The published campaign shown at /municipales-2026/ (the most recent one)."""
         return self.published().order_by("-year", "-pk").first()

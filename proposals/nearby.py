@@ -9,7 +9,7 @@ database-specific function (same behaviour on SQLite and PostgreSQL).
 import re
 from dataclasses import dataclass, field
 
-from directory.search import normalize
+from core.text import normalize
 from territories.models import Commune, Epci
 
 MAX_SUGGESTIONS = 8

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
-from apes_portal.antispam import rate_limited
+from core.antispam import rate_limited
 from directory.models import Organisation
 from proposals.forms import CommitmentForm, TerritoryForm
 from proposals.models import Campaign, Commitment, Proposal

@@ -16,10 +16,11 @@ import json
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from core.dates import DatePrecision, format_precise_date
 from directory.models import Organisation
 from publications.models import Publication
 from publications.pdf import SummaryDocument, build_summary_pdf
-from territories.models import DatePrecision, Department, Dynamic, Epci, Theme, format_precise_date
+from territories.models import Department, Dynamic, Epci, Theme
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures" / "publications"
 

@@ -17,12 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.dates import DatePrecision, format_precise_date
+from core.models import PublishedQuerySet
+from core.text import normalize
+from core.validators import validate_image_file, validate_pdf_file
 from directory.models import Organisation
-from directory.search import normalize
 from publications.covers import PREVIEW_WIDTH, RenderError, render_cover, render_pages
 from publications.pdf import read_page_count
-from publications.validators import validate_image_file, validate_pdf_file
-from territories.models import DatePrecision, Dynamic, Epci, format_precise_date
+from territories.models import Dynamic, Epci
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +33,7 @@ PREVIEW_PAGE_COUNT = 4
 RESERVED_SLUGS = {"feed"}
 
 
-class PublicationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
+class PublicationQuerySet(PublishedQuerySet):
     def newest_first(self):
         """By publication date, newest first; undated documents (leaflets) after dated ones."""
         return self.order_by(F("published_on").desc(nulls_last=True), "-created_at", "-pk")

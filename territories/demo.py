@@ -11,11 +11,10 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from directory.models import Organisation
-from territories.geography import load_geography
+from core.dates import DatePrecision
+from territories.geography.fixture import load_geography
 from territories.models import (
     Commune,
-    DatePrecision,
     Department,
     Dynamic,
     Epci,
@@ -137,7 +136,9 @@ class Linker:
         self.missing = defaultdict(set)
 
     def organisations(self, slugs):
-        found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
+        # The model the partner links point at ("directory.Organisation"), without importing the app above.
+        organisation_model = Dynamic._meta.get_field("partners").related_model
+        found = {o.slug: o for o in organisation_model.objects.filter(slug__in=slugs)}
         self.missing["organisations"].update(set(slugs) - set(found))
         return [found[slug] for slug in slugs if slug in found]
 

@@ -11,7 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
-from apes_portal.antispam import rate_limited
+from core.antispam import rate_limited
 from directory import geojson
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from apes_portal.antispam import rate_limited
+from core.antispam import rate_limited
 from directory.forms import CorrectionRequestForm, MemberLoginForm, MembershipApplicationForm, ProposedChangeForm
 from directory.models import Organisation, OrganisationMembership, ProposedChange, ReviewStatus
 from directory.moderation import notify_staff

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import publications.validators
+import core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -36,10 +36,10 @@ class Migration(migrations.Migration):
                 ('credit_coordination', models.CharField(blank=True, max_length=300, verbose_name='coordination')),
                 ('credit_writing', models.CharField(blank=True, max_length=300, verbose_name='rédaction')),
                 ('credit_illustration', models.CharField(blank=True, max_length=300, verbose_name='illustrations')),
-                ('pdf_file', models.TextField(blank=True, help_text="Un vrai PDF, non protégé par mot de passe. Le nombre de pages, le poids, la couverture et l'aperçu en sont tirés automatiquement.", max_length=100, validators=[django.core.validators.FileExtensionValidator(['pdf'], message='Déposez un fichier PDF (.pdf).'), publications.validators.validate_pdf_file], verbose_name='fichier PDF')),
+                ('pdf_file', models.TextField(blank=True, help_text="Un vrai PDF, non protégé par mot de passe. Le nombre de pages, le poids, la couverture et l'aperçu en sont tirés automatiquement.", max_length=100, validators=[django.core.validators.FileExtensionValidator(['pdf'], message='Déposez un fichier PDF (.pdf).'), core.validators.validate_pdf_file], verbose_name='fichier PDF')),
                 ('page_count', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='nombre de pages')),
                 ('file_size', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='poids du fichier (octets)')),
-                ('cover', models.TextField(blank=True, help_text='Laissez vide pour utiliser la première page du PDF.', max_length=100, validators=[publications.validators.validate_image_file], verbose_name='couverture')),
+                ('cover', models.TextField(blank=True, help_text='Laissez vide pour utiliser la première page du PDF.', max_length=100, validators=[core.validators.validate_image_file], verbose_name='couverture')),
                 ('cover_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_is_generated', models.BooleanField(default=False, editable=False, verbose_name='couverture tirée du PDF')),
@@ -80,10 +80,10 @@ class Migration(migrations.Migration):
                 ('credit_coordination', models.CharField(blank=True, max_length=300, verbose_name='coordination')),
                 ('credit_writing', models.CharField(blank=True, max_length=300, verbose_name='rédaction')),
                 ('credit_illustration', models.CharField(blank=True, max_length=300, verbose_name='illustrations')),
-                ('pdf_file', models.FileField(blank=True, help_text="Un vrai PDF, non protégé par mot de passe. Le nombre de pages, le poids, la couverture et l'aperçu en sont tirés automatiquement.", upload_to='publications/pdf/', validators=[django.core.validators.FileExtensionValidator(['pdf'], message='Déposez un fichier PDF (.pdf).'), publications.validators.validate_pdf_file], verbose_name='fichier PDF')),
+                ('pdf_file', models.FileField(blank=True, help_text="Un vrai PDF, non protégé par mot de passe. Le nombre de pages, le poids, la couverture et l'aperçu en sont tirés automatiquement.", upload_to='publications/pdf/', validators=[django.core.validators.FileExtensionValidator(['pdf'], message='Déposez un fichier PDF (.pdf).'), core.validators.validate_pdf_file], verbose_name='fichier PDF')),
                 ('page_count', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='nombre de pages')),
                 ('file_size', models.PositiveBigIntegerField(blank=True, editable=False, null=True, verbose_name='poids du fichier (octets)')),
-                ('cover', models.ImageField(blank=True, height_field='cover_height', help_text='Laissez vide pour utiliser la première page du PDF.', upload_to='publications/covers/', validators=[publications.validators.validate_image_file], verbose_name='couverture', width_field='cover_width')),
+                ('cover', models.ImageField(blank=True, height_field='cover_height', help_text='Laissez vide pour utiliser la première page du PDF.', upload_to='publications/covers/', validators=[core.validators.validate_image_file], verbose_name='couverture', width_field='cover_width')),
                 ('cover_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_is_generated', models.BooleanField(default=False, editable=False, verbose_name='couverture tirée du PDF')),

@@ -1,24 +1,5 @@
-"""Views of the territories app: public pages (`public`) and map data (`geojson`)."""
+"""Views of the territories app: the map data of EPCI and dynamics (the pages are in apes_portal)."""
 
 from territories.views.geojson import dynamic_geojson, epci_geojson
-from territories.views.public import (
-    DynamicDetailView,
-    DynamicListView,
-    EpciDetailView,
-    InitiativeDetailView,
-    InitiativeListView,
-    TerritoryIndexView,
-    ThemeDetailView,
-)
 
-__all__ = [
-    "DynamicDetailView",
-    "DynamicListView",
-    "EpciDetailView",
-    "InitiativeDetailView",
-    "InitiativeListView",
-    "TerritoryIndexView",
-    "ThemeDetailView",
-    "dynamic_geojson",
-    "epci_geojson",
-]
+__all__ = ["dynamic_geojson", "epci_geojson"]

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.text import normalize
 from directory.models import Organisation
-from directory.search import normalize
 from tests.factories import CommuneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

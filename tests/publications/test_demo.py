@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
+from core.validators import validate_pdf_file
 from publications import demo
 from publications.models import Publication
-from publications.validators import validate_pdf_file
 from tests.factories import EpciFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

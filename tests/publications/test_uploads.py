@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.validators import validate_image_file, validate_pdf_file
 from publications.models import Publication
-from publications.validators import validate_image_file, validate_pdf_file
 from tests.factories import PublicationFactory
 from tests.publications.conftest import encrypt_pdf, large_pdf, make_pdf, noise_png, png_bytes
 

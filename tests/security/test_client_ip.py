@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from apes_portal.client_ip import UNKNOWN_CLIENT, client_ip
+from core.client_ip import UNKNOWN_CLIENT, client_ip
 
 factory = RequestFactory()
 

@@ -4,7 +4,7 @@ rate limit; every login form is behind the brute-force lockout."""
 import pytest
 from django.test import Client
 
-from apes_portal.antispam import HONEYPOT_FIELD
+from core.antispam import HONEYPOT_FIELD
 from tests.security.test_fuzz import public_post_forms
 
 pytestmark = pytest.mark.django_db

@@ -8,16 +8,8 @@ import pytest
 import shapely
 from django.core.management import call_command
 
-from territories.geography import (
-    DEFAULT_PATH,
-    build_document,
-    load_geography,
-    read_fixture,
-    read_sources,
-    slugify_name,
-    unique_slugs,
-    write_fixture,
-)
+from territories.geography.build import build_document, read_sources, slugify_name, unique_slugs, write_fixture
+from territories.geography.fixture import DEFAULT_PATH, load_geography, read_fixture
 from territories.models import Commune, Department, Epci
 
 pytestmark = pytest.mark.django_db

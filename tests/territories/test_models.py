@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from territories.models import DatePrecision, Dynamic, Partnership, TerritoryFigure, format_precise_date
+from core.dates import DatePrecision, format_precise_date
+from territories.models import Dynamic, Partnership, TerritoryFigure
 from tests.factories import (
     CommuneFactory,
     DynamicFactory,

@@ -6,6 +6,7 @@ import html
 import pytest
 from django.urls import reverse
 
+from apes_portal.territory_views import EPCI_ORGANISATIONS_SHOWN
 from directory.models import Organisation
 from territories.models import Dynamic
 from tests.factories import (
@@ -334,10 +335,7 @@ def test_dynamic_page_query_count_is_fixed(visitor, django_assert_num_queries):
     dynamic.partners.add(*OrganisationFactory.create_batch(3))
     dynamic.initiatives.add(*InitiativeFactory.create_batch(2))
 
-    from territories.views.public import publications_prefetch
-
-    expected = 6 + (1 if publications_prefetch() is not None else 0)
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(7):
         response = visitor.get(dynamic.get_absolute_url())
     assert response.status_code == 200
 
@@ -471,13 +469,11 @@ def test_unpublished_initiative_is_a_404(visitor):
 
 
 def test_epci_page_with_many_organisations_lists_the_first_and_links_the_directory_for_all(visitor):
-    from territories.views import public
-
     commune = CommuneFactory()
-    OrganisationFactory.create_batch(public.EPCI_ORGANISATIONS_SHOWN + 2, commune=commune)
+    OrganisationFactory.create_batch(EPCI_ORGANISATIONS_SHOWN + 2, commune=commune)
 
     response = visitor.get(commune.epci.get_absolute_url())
 
-    assert len(response.context["organisations"]) == public.EPCI_ORGANISATIONS_SHOWN
-    count = public.EPCI_ORGANISATIONS_SHOWN + 2
+    assert len(response.context["organisations"]) == EPCI_ORGANISATIONS_SHOWN
+    count = EPCI_ORGANISATIONS_SHOWN + 2
     assert f"Voir les {count} organisations dans l'annuaire" in text(response)

@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from directory.demo import seed_synthetic
+
 # Order matters. Reference data first: geography and themes, then sectors. Content next:
 # organisations point at themes and communes; dynamics and initiatives at organisations;
 # publications at dynamics; proposals at everything.
@@ -47,7 +49,5 @@ class Command(BaseCommand):
                         self.log(f"{module.__name__}.{phase}")
                         step(self.log)
         if organisations:
-            from directory.demo import seed_synthetic
-
             seed_synthetic(organisations, self.log)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

@@ -1,7 +1,7 @@
 """Build fixtures/geography.json (Hauts-de-France departments, EPCI and communes) from the downloaded sources.
 
 A developer tool, run when the official geography changes (each January); the site itself only loads the
-committed fixture (`territories.geography.load_geography`, called by ``seed_demo``). Needs shapely (a
+committed fixture (`territories.geography.fixture.load_geography`, called by ``seed_demo``). Needs shapely (a
 development dependency). See docs/data.md for how to download the sources.
 
     npm pack @etalab/decoupage-administratif@6.0.0
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territories import geography
+from territories.geography import build as geography
 
 
 class Command(BaseCommand):

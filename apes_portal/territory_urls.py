@@ -1,8 +1,9 @@
-"""URLs of the territories app: public paths in French, names in English."""
+"""URLs of the territory pages and map data: public paths in French, names in English (namespace "territories")."""
 
 from django.urls import path
 
-from territories import views
+from apes_portal import territory_views as views
+from territories.views import dynamic_geojson, epci_geojson
 
 app_name = "territories"
 
@@ -14,6 +15,6 @@ urlpatterns = [
     path("thematiques/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
     path("initiatives/", views.InitiativeListView.as_view(), name="initiative-list"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"),
-    path("api/epci.geojson", views.epci_geojson, name="epci-geojson"),
-    path("api/dynamiques.geojson", views.dynamic_geojson, name="dynamic-geojson"),
+    path("api/epci.geojson", epci_geojson, name="epci-geojson"),
+    path("api/dynamiques.geojson", dynamic_geojson, name="dynamic-geojson"),
 ]

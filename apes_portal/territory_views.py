@@ -1,14 +1,18 @@
-"""Public pages: the regional map, EPCI pages, dynamics, themes and inspiring initiatives."""
+"""Public territory pages: the regional map, EPCI pages, dynamics, themes and inspiring initiatives.
+
+They sit with the site pages, on the top floor (docs/architecture.md): each one composes the geography
+and the network's work (territories) with the organisations (directory) and the carnets (publications).
+"""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from directory.models import Organisation
+from publications.models import Publication
 from territories.filters import DynamicFilter, InitiativeFilter
 from territories.models import (
     Commune,
@@ -49,22 +53,6 @@ def map_config(**extra):
 def partner_epcis():
     """EPCI with a partnership, annotated for cards and lists (boundaries left in the database)."""
     return Epci.objects.defer("boundary").annotate(is_partner=Exists(Partnership.objects.filter(epci=OuterRef("pk"))))
-
-
-def publications_prefetch():
-    """Prefetch of the publications linked to a dynamic, once the publications app defines the relation.
-
-    `publications.Publication.dynamics` (related_name "publications") belongs to the publications app;
-    until it exists, dynamic pages simply show no publications.
-    """
-    try:
-        field = Dynamic._meta.get_field("publications")
-    except FieldDoesNotExist:
-        return None
-    queryset = field.related_model._default_manager.all()
-    if hasattr(queryset, "published"):
-        queryset = queryset.published()
-    return Prefetch("publications", queryset=queryset)
 
 
 class FilteredListMixin:
@@ -202,16 +190,13 @@ class DynamicDetailView(DetailView):
             Prefetch("communes", queryset=Commune.objects.select_related("epci").defer("epci__boundary")),
             Prefetch("partners", queryset=Organisation.objects.published().select_related("commune")),
             Prefetch("initiatives", queryset=Initiative.objects.published()),
+            Prefetch("publications", queryset=Publication.objects.published()),
         ]
-        publications = publications_prefetch()
-        if publications is not None:
-            prefetches.append(publications)
         return Dynamic.objects.published().select_related("theme").prefetch_related(*prefetches)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timeline"] = self.object.timeline_years()
-        context["has_publications"] = publications_prefetch() is not None
         return context
 
 

@@ -1,8 +1,8 @@
-"""Geography of Hauts-de-France (departments, EPCI, communes) and the network's themes.
+"""The network's territorial work: dynamics and their timelines, partnerships with local authorities,
+key figures and inspiring initiatives (see docs/territories.md).
 
-Geography is built from official sources by `build_geography` and loaded by `seed_demo`;
-see docs/data.md. The network's own territorial work (dynamics and their timelines, partnerships
-with local authorities, key figures, inspiring initiatives) is described in docs/territories.md.
+Organisations are referred to by the string "directory.Organisation": the directory sits above
+this app and is never imported here.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,175 +12,10 @@ from django.urls import reverse
 from django.utils import formats
 from simple_history.models import HistoricalRecords
 
+from core.dates import DatePrecision, format_precise_date
+from core.models import PublishedQuerySet
 
-class Department(models.Model):
-    code = models.CharField("code INSEE", max_length=3, unique=True)
-    name = models.CharField("nom", max_length=100)
-    slug = models.SlugField(unique=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = "département"
-        verbose_name_plural = "départements"
-
-    def __str__(self):
-        return f"{self.name} ({self.code})"
-
-
-class Epci(models.Model):
-    """An intercommunal body (établissement public de coopération intercommunale)."""
-
-    class Kind(models.TextChoices):
-        CC = "CC", "Communauté de communes"
-        CA = "CA", "Communauté d'agglomération"
-        CU = "CU", "Communauté urbaine"
-        METRO = "METRO", "Métropole"
-
-    siren = models.CharField("SIREN", max_length=9, unique=True)
-    name = models.CharField("nom", max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField("type", max_length=5, choices=Kind.choices)
-    population = models.PositiveIntegerField("population", default=0)
-    department = models.ForeignKey(
-        Department,
-        verbose_name="département principal",
-        on_delete=models.PROTECT,
-        related_name="epcis",
-        help_text="Le département qui compte le plus de ses communes.",
-    )
-    boundary = models.JSONField("contour (GeoJSON)", null=True, blank=True)
-    centroid_latitude = models.FloatField("latitude du centre", null=True, blank=True)
-    centroid_longitude = models.FloatField("longitude du centre", null=True, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "EPCI"
-        verbose_name_plural = "EPCI"
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("territories:epci-detail", kwargs={"slug": self.slug})
-
-
-class CommuneQuerySet(models.QuerySet):
-    def with_postal_code(self, code):
-        """The communes served by a postal code, as a list.
-
-        `postal_codes` is a JSON list: `icontains` is a text match on both databases, so the exact
-        code is checked in Python.
-        """
-        return [commune for commune in self.filter(postal_codes__icontains=code) if code in commune.postal_codes]
-
-    def named(self, text):
-        """The communes whose name equals `text` once case, accents and punctuation are folded.
-
-        Names are folded in Python (PostgreSQL cannot index unaccent()); 3,782 short names take a few
-        milliseconds, and callers try an exact `name__iexact` first.
-        """
-        from directory.search import normalize
-
-        folded = normalize(text)
-        if not folded:
-            return self.none()
-        return self.filter(pk__in=[pk for pk, name in self.values_list("pk", "name") if normalize(name) == folded])
-
-
-class Commune(models.Model):
-    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
-    name = models.CharField("nom", max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    postal_codes = models.JSONField("codes postaux", default=list, blank=True)
-    population = models.PositiveIntegerField("population", default=0)
-    department = models.ForeignKey(
-        Department, verbose_name="département", on_delete=models.PROTECT, related_name="communes"
-    )
-    epci = models.ForeignKey(
-        Epci, verbose_name="EPCI", on_delete=models.PROTECT, related_name="communes", null=True, blank=True
-    )
-    latitude = models.FloatField("latitude")
-    longitude = models.FloatField("longitude")
-
-    objects = CommuneQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name", "insee_code"]
-        verbose_name = "commune"
-        verbose_name_plural = "communes"
-        indexes = [models.Index(fields=["name"], name="territories_commune_name_idx")]
-
-    def __str__(self):
-        return f"{self.name} ({self.insee_code[:2]})"
-
-
-class Theme(models.Model):
-    """One of the nine themes of the network's territorial dynamics (2020 regional map)."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField("nom", max_length=200)
-    short_description = models.TextField("présentation courte", blank=True)
-    colour = models.CharField(
-        "couleur", max_length=7, default="#2f6f5e", help_text="Couleur hexadécimale, par exemple #2f6f5e."
-    )
-    order = models.PositiveSmallIntegerField("ordre", default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = "thématique"
-        verbose_name_plural = "thématiques"
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("territories:theme-detail", kwargs={"slug": self.slug})
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# The network's territorial work
-# ----------------------------------------------------------------------------------------------------------------
-
-FRENCH_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-class DatePrecision(models.TextChoices):
-    """How much of a stored date is known: sources often give a year or a month only."""
-
-    YEAR = "year", "année"
-    MONTH = "month", "mois"
-    DAY = "day", "jour"
-
-
-def format_precise_date(date, precision):
-    """A date as French text, no more precise than what is known: "2017", "novembre 2018", "1er juillet 2023"."""
-    if date is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return str(date.year)
-    month = FRENCH_MONTHS[date.month - 1]
-    if precision == DatePrecision.MONTH:
-        return f"{month} {date.year}"
-    day = "1er" if date.day == 1 else str(date.day)
-    return f"{day} {month} {date.year}"
-
-
-class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+from .geography import Commune, Department, Epci, Theme
 
 
 class InitiativeQuerySet(PublishedQuerySet):

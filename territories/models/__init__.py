@@ -1,0 +1,31 @@
+"""Territories: the geography first (`geography`), then the network's work on it (`work`)."""
+
+from .geography import Commune, CommuneQuerySet, Department, Epci, Theme
+from .work import (
+    Dynamic,
+    DynamicQuerySet,
+    Initiative,
+    InitiativeQuerySet,
+    Involvement,
+    Partnership,
+    PartnershipQuerySet,
+    TerritoryFigure,
+    TimelineEvent,
+)
+
+__all__ = [
+    "Commune",
+    "CommuneQuerySet",
+    "Department",
+    "Dynamic",
+    "DynamicQuerySet",
+    "Epci",
+    "Initiative",
+    "InitiativeQuerySet",
+    "Involvement",
+    "Partnership",
+    "PartnershipQuerySet",
+    "TerritoryFigure",
+    "Theme",
+    "TimelineEvent",
+]
