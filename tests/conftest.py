@@ -1,10 +1,15 @@
-"""Shared fixtures: personas (visitor, member, editor, administrator) and common objects."""
+"""Shared fixtures: the personas and common objects every test folder uses.
+
+Personas: `visitor` (anonymous), `member` (an account staff attached to a member organisation),
+`editor` (staff, content only), `administrator` (superuser); `outsider` is a signed-in account attached
+to no organisation. `administrator_client` and `editor_client` are the test client already signed in.
+"""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from tests.factories import CommuneFactory, OrganisationFactory, UserFactory
+from tests.factories import CommuneFactory, OrganisationFactory, OrganisationMembershipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +28,7 @@ def visitor(client):
 
 @pytest.fixture
 def administrator(db):
+    """A superuser: manages content, accounts and groups."""
     return UserFactory(username="alice", is_staff=True, is_superuser=True)
 
 
@@ -37,8 +43,35 @@ def editor(db):
 
 
 @pytest.fixture
-def member(db):
-    return UserFactory(username="charlie")
+def member_organisation(db, commune):
+    """The organisation the `member` persona belongs to: a member of the network."""
+    return OrganisationFactory(commune=commune, is_member=True)
+
+
+@pytest.fixture
+def member(member_organisation):
+    """A person from a member organisation: staff attached their account to it (the member space)."""
+    user = UserFactory(username="charlie")
+    OrganisationMembershipFactory(user=user, organisation=member_organisation)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in person whose account is attached to no organisation."""
+    return UserFactory(username="oscar")
+
+
+@pytest.fixture
+def administrator_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

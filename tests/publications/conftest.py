@@ -1,16 +1,14 @@
-"""Fixtures of the publications tests: a temporary MEDIA_ROOT, real PDF files, and the people who download."""
+"""Fixtures of the publications tests: a temporary MEDIA_ROOT and real PDF files (personas: tests/conftest.py)."""
 
 import io
 import os
 
 import pytest
-from django.contrib.auth.models import Permission
 from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from publications.pdf import SummaryDocument, build_summary_pdf
-from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -61,22 +59,3 @@ def png_bytes(width=40, height=30, colour=(47, 111, 94)):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def adherent(db):
-    """A person from a member organisation: their account holds the members-only download permission."""
-    user = UserFactory(username="adele")
-    user.user_permissions.add(Permission.objects.get(codename="download_members_only"))
-    return user
-
-
-@pytest.fixture
-def outsider(db):
-    """A signed-in person whose account is not attached to a member organisation."""
-    return UserFactory(username="oscar")
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(username="sam", is_staff=True)

@@ -150,8 +150,8 @@ def test_a_signed_in_non_member_gets_a_clear_refusal(client, outsider, reserved)
     assert "Se connecter" not in page
 
 
-def test_a_member_downloads(client, adherent, reserved):
-    client.force_login(adherent)
+def test_a_member_downloads(client, member, reserved):
+    client.force_login(member)
     response = client.get(reserved.get_download_url())
     assert response.status_code == 200
     assert downloaded_bytes(response).startswith(b"%PDF-")
@@ -159,8 +159,8 @@ def test_a_member_downloads(client, adherent, reserved):
     assert reserved.download_count == 1
 
 
-def test_staff_download(client, staff, reserved):
-    client.force_login(staff)
+def test_staff_download(client, editor, reserved):
+    client.force_login(editor)
     response = client.get(reserved.get_download_url())
     assert response.status_code == 200
     assert downloaded_bytes(response).startswith(b"%PDF-")
@@ -177,14 +177,14 @@ def test_a_member_group_grants_access(outsider, reserved):
     assert can_download(outsider, reserved)
 
 
-def test_the_detail_page_offers_the_right_button(client, visitor, outsider, adherent, reserved):
+def test_the_detail_page_offers_the_right_button(client, visitor, outsider, member, reserved):
     anonymous_page = page_text(visitor.get(reserved.get_absolute_url()))
     assert "Se connecter pour télécharger" in anonymous_page
     client.force_login(outsider)
     outsider_page = page_text(client.get(reserved.get_absolute_url()))
     assert "votre compte n'y donne pas accès" in outsider_page
     assert reserved.get_download_url() not in outsider_page
-    client.force_login(adherent)
+    client.force_login(member)
     member_page = page_text(client.get(reserved.get_absolute_url()))
     assert f'href="{reserved.get_download_url()}"' in member_page
 

@@ -20,12 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
 def admin_url(name, *args):
     return reverse(f"admin:territories_{name}", args=args)
 
@@ -33,27 +27,27 @@ def admin_url(name, *args):
 @pytest.mark.parametrize(
     "model", ["department", "epci", "commune", "theme", "dynamic", "partnership", "territoryfigure", "initiative"]
 )
-def test_every_territories_list_opens(staff, model):
+def test_every_territories_list_opens(administrator_client, model):
     CommuneFactory()
     DynamicFactory()
     PartnershipFactory()
     TerritoryFigureFactory()
     InitiativeFactory()
-    assert staff.get(admin_url(f"{model}_changelist")).status_code == 200
+    assert administrator_client.get(admin_url(f"{model}_changelist")).status_code == 200
 
 
-def test_dynamic_change_page_shows_its_timeline_inline_and_history(staff):
+def test_dynamic_change_page_shows_its_timeline_inline_and_history(administrator_client):
     dynamic = DynamicFactory(title="Quinze ans dans le Valenciennois")
     TimelineEventFactory(dynamic=dynamic, title="Village de l'ESS")
-    response = staff.get(admin_url("dynamic_change", dynamic.pk))
+    response = administrator_client.get(admin_url("dynamic_change", dynamic.pk))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Village de l&#x27;ESS" in page
     assert "tapes (frise chronologique)" in page
-    assert staff.get(admin_url("dynamic_history", dynamic.pk)).status_code == 200
+    assert administrator_client.get(admin_url("dynamic_history", dynamic.pk)).status_code == 200
 
 
-def test_staff_creates_a_dynamic_with_its_timeline(staff):
+def test_staff_creates_a_dynamic_with_its_timeline(administrator_client):
     theme = ThemeFactory()
     epci = EpciFactory()
     data = {
@@ -82,7 +76,7 @@ def test_staff_creates_a_dynamic_with_its_timeline(staff):
         "events-1-involvement": "legere",
         "events-1-order": "0",
     }
-    response = staff.post(admin_url("dynamic_add"), data)
+    response = administrator_client.post(admin_url("dynamic_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     dynamic = Dynamic.objects.get(slug="terre-tous")
     assert [e.title for e in dynamic.events.all()] == ["Consultation des habitants", "Premiers travaux"]
@@ -90,7 +84,7 @@ def test_staff_creates_a_dynamic_with_its_timeline(staff):
     assert dynamic.history.count() == 1
 
 
-def test_staff_cannot_save_a_dynamic_that_ends_before_it_starts(staff):
+def test_staff_cannot_save_a_dynamic_that_ends_before_it_starts(administrator_client):
     theme = ThemeFactory()
     data = {
         "title": "À l'envers",
@@ -105,17 +99,17 @@ def test_staff_cannot_save_a_dynamic_that_ends_before_it_starts(staff):
         "events-MIN_NUM_FORMS": "0",
         "events-MAX_NUM_FORMS": "1000",
     }
-    response = staff.post(admin_url("dynamic_add"), data)
+    response = administrator_client.post(admin_url("dynamic_add"), data)
     assert response.status_code == 200
     assert "L&#x27;année de fin ne peut pas précéder l&#x27;année de début." in response.content.decode()
 
 
 @pytest.mark.parametrize(("model", "field"), [("epci", "epcis"), ("commune", "communes"), ("theme", "themes")])
-def test_geography_and_themes_are_searchable_for_autocomplete(staff, model, field):
+def test_geography_and_themes_are_searchable_for_autocomplete(administrator_client, model, field):
     CommuneFactory(name="Valenciennes")
     ThemeFactory(name="Valenciennes et récit")
     EpciFactory(name="CA Valenciennes Métropole")
-    response = staff.get(
+    response = administrator_client.get(
         reverse("admin:autocomplete"),
         {"term": "Valenciennes", "app_label": "territories", "model_name": "initiative", "field_name": field},
     )

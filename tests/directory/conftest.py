@@ -1,4 +1,4 @@
-"""Fixtures of the staff admin tests: logged-in clients, a stub BAN server."""
+"""Fixtures of the directory tests: a stub Base Adresse Nationale (BAN) server for geocoding."""
 
 import json
 import threading
@@ -6,18 +6,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
-
-@pytest.fixture
-def administrator_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 class _BanHandler(BaseHTTPRequestHandler):

@@ -152,7 +152,7 @@ def test_application_rate_limit_per_ip(visitor, application_data):
 
 
 def test_staff_mail_failure_does_not_lose_the_application(visitor, application_data, settings):
-    settings.EMAIL_BACKEND = "tests.admin.test_submissions.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.directory.test_submissions.BrokenBackend"
     assert visitor.post(apply_url(), application_data).status_code == 302
     assert MembershipApplication.objects.count() == 1
 

@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from directory.models import ProposedChange, ReviewStatus
-from tests.admin.formdata import form_values
-from tests.factories import OrganisationFactory, OrganisationMembershipFactory
+from tests.factories import OrganisationFactory
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -14,12 +14,7 @@ SPACE = "directory:member-space"
 
 
 @pytest.fixture
-def membership(member, organisation):
-    return OrganisationMembershipFactory(user=member, organisation=organisation)
-
-
-@pytest.fixture
-def member_client(client, member, membership):
+def member_client(client, member):
     client.force_login(member)
     return client
 
@@ -30,13 +25,13 @@ def test_visitor_is_asked_to_sign_in(visitor):
     assert response["Location"].startswith(reverse("directory:member-login"))
 
 
-def test_member_signs_in_with_the_login_form(client, member, membership):
+def test_member_signs_in_with_the_login_form(client, member, member_organisation):
     response = client.post(
         reverse("directory:member-login"), {"username": "charlie", "password": "correct horse battery staple"}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse(SPACE)
-    assert membership.organisation.name in client.get(reverse(SPACE)).text
+    assert member_organisation.name in client.get(reverse(SPACE)).text
 
 
 def test_wrong_password_is_explained(client, member):
@@ -45,43 +40,43 @@ def test_wrong_password_is_explained(client, member):
     assert "Identifiant ou mot de passe incorrect" in response.text
 
 
-def test_member_sees_their_organisation(member_client, organisation):
+def test_member_sees_their_organisation(member_client, member_organisation):
     response = member_client.get(reverse(SPACE))
     assert response.status_code == 200
-    assert organisation.name in response.text
+    assert member_organisation.name in response.text
     assert "Proposer une mise à jour" in response.text
 
 
-def test_account_without_organisation_is_told_whom_to_ask(client, member):
-    client.force_login(member)
+def test_account_without_organisation_is_told_whom_to_ask(client, outsider):
+    client.force_login(outsider)
     response = client.get(reverse(SPACE))
     assert response.status_code == 200
     assert "n'est encore rattaché à aucune structure" in response.text.replace("&#x27;", "'")
 
 
-def test_proposed_change_waits_for_moderation(member_client, member, organisation, settings):
+def test_proposed_change_waits_for_moderation(member_client, member, member_organisation, settings):
     settings.STAFF_NOTIFICATION_EMAILS = ["equipe@apes.example"]
     data = form_values(member_client.get(reverse(SPACE)).text, None)
     data = {key: value for key, value in data.items() if key != "csrfmiddlewaretoken"}
     data["website"] = "https://recyclerie.example"
     data["message"] = "Nous avons un nouveau site."
-    response = member_client.post(reverse(SPACE), {**data, "organisation": organisation.slug})
+    response = member_client.post(reverse(SPACE), {**data, "organisation": member_organisation.slug})
     assert response.status_code == 302
 
     change = ProposedChange.objects.get()
     assert change.changes == {"website": "https://recyclerie.example"}
     assert change.proposed_by == member
     assert change.status == ReviewStatus.NEW
-    organisation.refresh_from_db()
-    assert organisation.website == ""  # nothing changes before staff accept
+    member_organisation.refresh_from_db()
+    assert member_organisation.website == ""  # nothing changes before staff accept
     assert len(mail.outbox) == 1
-    assert organisation.name in mail.outbox[0].subject
+    assert member_organisation.name in mail.outbox[0].subject
 
     page = member_client.get(response["Location"])
     assert "Vos propositions en attente" in page.text
 
 
-def test_nothing_changed_is_refused(member_client, organisation):
+def test_nothing_changed_is_refused(member_client):
     data = form_values(member_client.get(reverse(SPACE)).text, None)
     data = {key: value for key, value in data.items() if key != "csrfmiddlewaretoken"}
     response = member_client.post(reverse(SPACE), data)
@@ -106,12 +101,12 @@ def test_member_is_not_staff(member_client):
     assert response.status_code == 302  # to the admin login
 
 
-def test_staff_attach_an_account_to_an_organisation(client, administrator, member, organisation):
+def test_staff_attach_an_account_to_an_organisation(client, administrator, outsider, organisation):
     client.force_login(administrator)
     url = reverse("admin:directory_organisationmembership_add")
-    response = client.post(url, {"user": member.pk, "organisation": organisation.pk})
+    response = client.post(url, {"user": outsider.pk, "organisation": organisation.pk})
     assert response.status_code == 302
-    assert member.organisation_memberships.get().organisation == organisation
+    assert outsider.organisation_memberships.get().organisation == organisation
 
 
 def test_an_overlong_username_is_a_wrong_login_not_a_server_error(client):

@@ -7,7 +7,6 @@ from stdnum import luhn
 
 from directory.models import MembershipApplication, Organisation, ReviewStatus
 from directory.moderation import find_duplicates, names_are_similar
-from tests.admin.formdata import form_values
 from tests.factories import (
     CorrectionRequestFactory,
     MembershipApplicationFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     ProposedChangeFactory,
     SectorFactory,
 )
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 

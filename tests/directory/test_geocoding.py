@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from directory import geocoding
 from directory.models import Organisation
-from tests.admin.conftest import ban_feature
-from tests.admin.formdata import form_values
+from tests.directory.conftest import ban_feature
 from tests.factories import CommuneFactory, OrganisationFactory
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apes_portal.roles import ADMINISTRATOR_GROUP, CONTENT_APPS, EDITOR_GROUP, sync_roles
 from directory.models import Organisation
-from tests.admin.formdata import form_values
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 

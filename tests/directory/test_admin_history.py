@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from directory.models import Organisation
-from tests.admin.formdata import form_values
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 
