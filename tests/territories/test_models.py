@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.dates import DatePrecision, format_precise_date
 from territories.models import Dynamic, Partnership, TerritoryFigure
 from tests.factories import (
     CommuneFactory,
@@ -67,13 +66,6 @@ def test_timeline_extends_to_events_outside_the_declared_years():
     TimelineEventFactory(dynamic=dynamic, date=year(2023))
 
     assert [entry["year"] for entry in dynamic.timeline_years()] == [2019, 2020, 2021, 2022, 2023]
-
-
-def test_dates_are_written_no_more_precisely_than_known():
-    assert format_precise_date(datetime.date(2017, 1, 1), DatePrecision.YEAR) == "2017"
-    assert format_precise_date(datetime.date(2018, 11, 1), DatePrecision.MONTH) == "novembre 2018"
-    assert format_precise_date(datetime.date(2023, 7, 1), DatePrecision.DAY) == "1er juillet 2023"
-    assert format_precise_date(datetime.date(2023, 10, 14), DatePrecision.DAY) == "14 octobre 2023"
 
 
 @pytest.mark.parametrize(
