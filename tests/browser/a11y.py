@@ -3,7 +3,7 @@
 `check_page(page)` injects the vendored axe-core into the page, runs the WCAG 2.0/2.1 level A and AA
 rules and returns an `AxeResult` whose `report()` reads like a to-do list (rule, impact, element,
 what to fix). `assert_no_violations(page)` fails the test with that report. Every run is recorded in
-`RUNS` so the suite can write a summary (pages checked, rules passed) for the closing note of issue 9.
+`RUNS` so the suite can write a summary (pages checked, rules passed) to quote in accessibility reports.
 
 The engine is injected from its file (`add_script_tag(path=...)`). Our pages forbid inline scripts
 (CSP `script-src 'self'`), and an injected tag is an inline script; when the browser context does not
@@ -27,7 +27,7 @@ AXE_STATIC_URL = f"{settings.STATIC_URL}vendor/axe-core-{AXE_VERSION}/axe.min.js
 # RGAA 4 is the French transposition of WCAG 2.1 AA: these four tags select exactly those rules.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# axe files headings and landmarks under "best practices", yet the issue and RGAA (criteria 9.1, 9.2,
+# axe files headings and landmarks under "best practices", yet RGAA (criteria 9.1, 9.2,
 # 12.6, 12.7) ask for them: these structure rules run on top of the WCAG tags.
 STRUCTURE_RULES = [
     "empty-heading",
