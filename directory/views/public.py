@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.antispam import rate_limited
-from directory import geojson
+from core.data import LICENCE, LICENCE_URL, cache_key, normalised_query
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
 
@@ -32,15 +32,15 @@ class FilteredMixin:
 
     def filter_context(self):
         filterset = self.get_filterset()
-        query = geojson.normalised_query(self.request.GET, ignore=("page",))
+        query = normalised_query(self.request.GET, ignore=("page",))
         return {
             "filterset": filterset,
             "filter_form": filterset.form,
             "filter_errors": filterset.filter_errors(),
             "active_filters": filterset.active_filters(),
             "query": query,
-            "licence": geojson.LICENCE,
-            "licence_url": geojson.LICENCE_URL,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
         }
 
 
@@ -68,7 +68,7 @@ class OrganisationListView(FilteredMixin, ListView):
         """
         if not self.is_cacheable(request):
             return super().get(request, *args, **kwargs)
-        key = geojson.cache_key("list-html", f"{request.get_host()}?{geojson.normalised_query(request.GET)}")
+        key = cache_key("list-html", f"{request.get_host()}?{normalised_query(request.GET)}", family="directory")
         content = cache.get(key)
         if content is not None:
             return HttpResponse(content)

@@ -375,3 +375,18 @@ def test_no_staff_email_when_no_recipient_is_configured(visitor, campaign):
     visitor.post(FORM_URL, form_data(campaign))
     visitor.post(confirmation_link(mail.outbox[0]))
     assert len(mail.outbox) == 1
+
+
+def test_geojson_revalidates_with_its_etag(visitor, campaign, places):
+    """The map's data is revalidated, not downloaded again, until a commitment changes it."""
+    CommitmentFactory(campaign=campaign, commune=places["lille"])
+    first = visitor.get(GEOJSON_URL)
+    assert first["Content-Type"] == "application/geo+json"
+    assert visitor.get(GEOJSON_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    CommitmentFactory(campaign=campaign, commune=places["marly"])
+    assert visitor.get(GEOJSON_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_geojson_is_not_readable_by_other_sites(visitor, campaign):
+    """Names of people: no CORS header, unlike the open data of the directory."""
+    assert not visitor.get(GEOJSON_URL).has_header("Access-Control-Allow-Origin")
