@@ -22,6 +22,7 @@ from django.views.generic import ListView
 
 from core.antispam import rate_limited
 from core.data import cached_data_response
+from core.maps import map_config
 from directory.models import Organisation
 from proposals.forms import CommitmentForm, TerritoryForm
 from proposals.models import Campaign, Commitment, Proposal
@@ -286,13 +287,12 @@ class CommitmentListView(ListView):
                 epcis=Count("epci", distinct=True, filter=Q(commune__isnull=True)),
             )
         )
-        map_config = {
-            "tilesUrl": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_TILES_ATTRIBUTION,
-            "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
-            "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
-        }
-        context.update(campaign=self.campaign, axes=axes, totals=totals, map_config=map_config)
+        context.update(
+            campaign=self.campaign,
+            axes=axes,
+            totals=totals,
+            map_config=map_config(dataUrl=reverse("proposals:commitment-geojson")),
+        )
         return context
 
 

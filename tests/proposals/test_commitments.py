@@ -1,6 +1,7 @@
 """Commitments: the form, the signed confirmation link, staff validation, the public page and its map."""
 
 import datetime
+import json
 import re
 from html import unescape
 
@@ -320,7 +321,9 @@ def test_epci_commitments_are_placed_at_the_epci_centre(visitor, campaign, place
 def test_the_map_is_fed_by_the_geojson_endpoint_without_inline_script(visitor, campaign):
     response = visitor.get(LIST_URL)
     html = response.content.decode()
-    assert f'data-geojson-url="{GEOJSON_URL}"' in html
+    config = json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html).group(1))
+    assert config["dataUrl"] == GEOJSON_URL
+    assert config["tilesAttribution"]  # the same key as every other map
     assert 'src="/static/leaflet/leaflet.js"' in html
     assert 'src="/static/js/proposals-map.js"' in html
     scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
