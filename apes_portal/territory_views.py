@@ -6,11 +6,11 @@ and the network's work (territories) with the organisations (directory) and the 
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.maps import map_config
 from directory.models import Organisation
 from publications.models import Publication
 from territories.filters import DynamicFilter, InitiativeFilter
@@ -33,21 +33,6 @@ EPCI_ORGANISATIONS_SHOWN = 60
 def directory_url(**params):
     """The directory list filtered by `params` (`epci=<SIREN>`, `departement=<code>`, `theme=<slug>`)."""
     return f"{reverse('directory:organisation-list')}?{urlencode(params)}"
-
-
-def map_config(**extra):
-    """Settings the map script needs, passed with `json_script` (no inline JavaScript under the CSP)."""
-    leaflet = settings.LEAFLET_CONFIG
-    config = {
-        "tilesUrl": settings.MAP_TILES_URL,
-        "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
-        "center": list(leaflet.get("DEFAULT_CENTER", (50.0, 2.8))),
-        "zoom": leaflet.get("DEFAULT_ZOOM", 8),
-        "minZoom": leaflet.get("MIN_ZOOM", 6),
-        "maxZoom": leaflet.get("MAX_ZOOM", 18),
-    }
-    config.update(extra)
-    return config
 
 
 def partner_epcis():

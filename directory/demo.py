@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.data import bump_data_version
 from core.text import compact, normalize
-from directory.geojson import bump_data_version
 from directory.models import Organisation, Sector
 from territories.models import Commune, Epci, Theme
 

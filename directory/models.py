@@ -9,10 +9,10 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
+from core.data import bump_data_version
 from core.models import PublishedQuerySet
 from core.text import compact, normalize
 from core.validators import validate_image_file
-from directory.geojson import bump_data_version
 from directory.logos import shrink_logo
 from directory.search import search_filter
 
@@ -243,7 +243,7 @@ class Organisation(models.Model):
 
 
 def _directory_data_changed(**kwargs):
-    """Any change to organisations or their links invalidates cached map data and exports (see geojson.py)."""
+    """Any change to organisations or their links invalidates cached map data, exports and lists (core/data.py)."""
     bump_data_version()
 
 

@@ -4,6 +4,7 @@ The campaign page and the commitments page run a fixed number of queries whateve
 axes, proposals, examples or commitments (pinned in tests/proposals).
 """
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
 from core.antispam import rate_limited
+from core.data import cached_data_response
+from core.maps import map_config
 from directory.models import Organisation
 from proposals.forms import CommitmentForm, TerritoryForm
 from proposals.models import Campaign, Commitment, Proposal
@@ -284,13 +287,12 @@ class CommitmentListView(ListView):
                 epcis=Count("epci", distinct=True, filter=Q(commune__isnull=True)),
             )
         )
-        map_config = {
-            "tilesUrl": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_TILES_ATTRIBUTION,
-            "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
-            "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
-        }
-        context.update(campaign=self.campaign, axes=axes, totals=totals, map_config=map_config)
+        context.update(
+            campaign=self.campaign,
+            axes=axes,
+            totals=totals,
+            map_config=map_config(dataUrl=reverse("proposals:commitment-geojson")),
+        )
         return context
 
 
@@ -298,8 +300,21 @@ class CommitmentListView(ListView):
 def commitment_geojson(request):
     """Communes (or EPCI, when no commune is given) with validated commitments, as GeoJSON points.
 
-    One query: commitments with their commune and EPCI; grouping is done in Python.
+    No data version follows the commitments, so the body is built on every request and its hash is the
+    ETag. Not open data: people's names, so no cross-origin reading.
     """
+    return cached_data_response(
+        request,
+        kind="commitments",
+        build=build_commitment_collection,
+        content_type="application/geo+json",
+        cors=False,
+        max_age=300,
+    )
+
+
+def build_commitment_collection():
+    """The FeatureCollection as JSON bytes. One query: commitments with their commune and EPCI; grouping in Python."""
     campaign = get_current_campaign()
     commitments = (
         Commitment.objects.filter(campaign=campaign)
@@ -343,10 +358,5 @@ def commitment_geojson(request):
         place["properties"]["signatories"].append(
             {"name": commitment.full_name, "role": commitment.role, "url": f"{list_url}#engagement-{commitment.pk}"}
         )
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": list(places.values())},
-        content_type="application/geo+json",
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    document = {"type": "FeatureCollection", "features": list(places.values())}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

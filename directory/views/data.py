@@ -7,19 +7,17 @@ Malformed filters answer 400 with a French message, never 500.
 import csv
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.urls import reverse
-from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.http import require_GET
 
+from core.data import LICENCE, cached_data_response, normalised_query
 from directory import geojson
 from directory.filters import OrganisationDataFilterSet, OrganisationFilterSet
 from directory.models import Organisation
 
 GEOJSON_TYPE = "application/geo+json"
-CACHE_CONTROL = "public, max-age=60"
 
 
 def _bad_request(filterset):
@@ -28,36 +26,6 @@ def _bad_request(filterset):
         status=400,
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-def _not_modified(request, etag, last_modified):
-    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since; ETags compared weakly."""
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        wanted = etag.removeprefix("W/")
-        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-        return "*" in tags or wanted in tags
-    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return if_modified_since is not None and last_modified <= if_modified_since
-
-
-def _data_response(request, rendered, *, content_type, etag, last_modified):
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(rendered["gzip"], content_type=content_type)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(rendered["body"], content_type=content_type)
-    return _with_validators(response, etag, last_modified)
-
-
-def _with_validators(response, etag, last_modified):
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = CACHE_CONTROL
-    response["Vary"] = "Accept-Encoding"
-    # Open data: any site may read it from a browser (no cookies are involved).
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 @require_GET
@@ -70,23 +38,19 @@ def organisations_geojson(request):
     and serves a cached, pre-gzipped body keyed on the normalised query and the data version:
     a cache hit costs no SQL query at all.
     """
-    query = geojson.normalised_query(
-        request.GET, ignore=[key for key in request.GET if key not in OrganisationDataFilterSet.base_filters]
-    )
-    version = geojson.data_version()
-    etag = geojson.etag_for("organisations", query)
-    if _not_modified(request, etag, version["modified"]):
-        return _with_validators(HttpResponse(status=304), etag, version["modified"])
-    key = geojson.cache_key("organisations", query)
-    rendered = cache.get(key)
-    if rendered is None:
+
+    def build():
         filterset = OrganisationDataFilterSet(request.GET.copy())
         if not filterset.is_valid():
             return _bad_request(filterset)
-        document = geojson.organisation_features(filterset.qs.order_by())
-        rendered = geojson.payload(geojson.dumps(document))
-        cache.set(key, rendered, geojson.PAYLOAD_TIMEOUT)
-    return _data_response(request, rendered, content_type=GEOJSON_TYPE, etag=etag, last_modified=version["modified"])
+        return geojson.dumps(geojson.organisation_features(filterset.qs.order_by()))
+
+    query = normalised_query(
+        request.GET, ignore=[key for key in request.GET if key not in OrganisationDataFilterSet.base_filters]
+    )
+    return cached_data_response(
+        request, kind="organisations", build=build, content_type=GEOJSON_TYPE, family="directory", query=query
+    )
 
 
 CSV_DELIMITER = ";"  # what a French spreadsheet expects (the comma is its decimal separator)
@@ -189,29 +153,42 @@ def organisations_csv(request):
 
     Emails are left out on purpose (same protection as on the pages). Queries: one per 2,000 rows
     for the organisations (with commune, department and EPCI joined) plus one each for their sectors,
-    themes and PTCEs — never one per organisation.
+    themes and PTCEs — never one per organisation. Revalidated on the data version like the GeoJSON.
     """
-    filterset = OrganisationFilterSet(request.GET.copy())
-    if not filterset.is_valid():
-        return _bad_request(filterset)
-    ptces = Organisation.objects.published().only("id", "name").order_by("name")
-    queryset = (
-        filterset.qs.select_related("commune__department", "commune__epci")
-        # The EPCI's boundary is the heaviest column joined here and the CSV never prints it:
-        # decoding it for every row cost a third of a full export (bench/RESULTS.md).
-        .defer("commune__epci__boundary", "search_text")
-        .prefetch_related("sectors", "themes", Prefetch("ptces", queryset=ptces))
-        .iterator(chunk_size=2000)
+
+    def build():
+        filterset = OrganisationFilterSet(request.GET.copy())
+        if not filterset.is_valid():
+            return _bad_request(filterset)
+        ptces = Organisation.objects.published().only("id", "name").order_by("name")
+        queryset = (
+            filterset.qs.select_related("commune__department", "commune__epci")
+            # The EPCI's boundary is the heaviest column joined here and the CSV never prints it:
+            # decoding it for every row cost a third of a full export (bench/RESULTS.md).
+            .defer("commune__epci__boundary", "search_text")
+            .prefetch_related("sectors", "themes", Prefetch("ptces", queryset=ptces))
+            .iterator(chunk_size=2000)
+        )
+        writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+
+        def stream():
+            yield "\ufeff"  # BOM: spreadsheets then read the file as UTF-8
+            for row in csv_rows(request, queryset):
+                yield writer.writerow(row)
+
+        return stream()
+
+    response = cached_data_response(
+        request,
+        kind="organisations-csv",
+        build=build,
+        content_type="text/csv; charset=utf-8",
+        family="directory",
+        # The rows hold absolute links: the host is part of what the file says.
+        query=f"{request.get_host()}?{normalised_query(request.GET)}",
+        stream=True,
+        filename=f"annuaire-apes-hauts-de-france-{datetime.date.today().isoformat()}.csv",
     )
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-
-    def stream():
-        yield "\ufeff"  # BOM: spreadsheets then read the file as UTF-8
-        for row in csv_rows(request, queryset):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    filename = f"annuaire-apes-hauts-de-france-{datetime.date.today().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Licence"] = geojson.LICENCE
+    if response.status_code == 200:
+        response["X-Content-Licence"] = LICENCE
     return response

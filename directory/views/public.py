@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.antispam import rate_limited
-from directory import geojson
+from core.data import LICENCE, LICENCE_URL, cache_key, normalised_query
+from core.maps import map_config
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
 
@@ -32,15 +33,15 @@ class FilteredMixin:
 
     def filter_context(self):
         filterset = self.get_filterset()
-        query = geojson.normalised_query(self.request.GET, ignore=("page",))
+        query = normalised_query(self.request.GET, ignore=("page",))
         return {
             "filterset": filterset,
             "filter_form": filterset.form,
             "filter_errors": filterset.filter_errors(),
             "active_filters": filterset.active_filters(),
             "query": query,
-            "licence": geojson.LICENCE,
-            "licence_url": geojson.LICENCE_URL,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
         }
 
 
@@ -68,7 +69,7 @@ class OrganisationListView(FilteredMixin, ListView):
         """
         if not self.is_cacheable(request):
             return super().get(request, *args, **kwargs)
-        key = geojson.cache_key("list-html", f"{request.get_host()}?{geojson.normalised_query(request.GET)}")
+        key = cache_key("list-html", f"{request.get_host()}?{normalised_query(request.GET)}", family="directory")
         content = cache.get(key)
         if content is not None:
             return HttpResponse(content)
@@ -83,23 +84,16 @@ class OrganisationListView(FilteredMixin, ListView):
         return not ({settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys())
 
 
-def map_config(request, *, embed=False):
-    """Small settings for directory-map.js, passed with json_script (no inline script under our CSP)."""
-    leaflet = settings.LEAFLET_CONFIG
-    return {
-        "dataUrl": reverse("directory:organisation-geojson"),
-        "epciUrl": reverse("territories:epci-geojson"),
-        "listUrl": reverse("directory:organisation-list"),
-        "detailUrl": reverse("directory:organisation-detail", kwargs={"slug": "__slug__"}),
-        "tilesUrl": settings.MAP_TILES_URL,
-        "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
-        "center": list(leaflet["DEFAULT_CENTER"]),
-        "zoom": leaflet["DEFAULT_ZOOM"],
-        "minZoom": leaflet["MIN_ZOOM"],
-        "maxZoom": leaflet["MAX_ZOOM"],
-        "kinds": dict(Organisation.Kind.choices),
-        "embed": embed,
-    }
+def directory_map_config(*, embed=False):
+    """What directory-map.js needs on top of the common map settings."""
+    return map_config(
+        dataUrl=reverse("directory:organisation-geojson"),
+        epciUrl=reverse("territories:epci-geojson"),
+        listUrl=reverse("directory:organisation-list"),
+        detailUrl=reverse("directory:organisation-detail", kwargs={"slug": "__slug__"}),
+        kinds=dict(Organisation.Kind.choices),
+        embed=embed,
+    )
 
 
 class MapView(FilteredMixin, TemplateView):
@@ -111,7 +105,7 @@ class MapView(FilteredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.filter_context())
-        context["map_config"] = map_config(self.request, embed=self.embed)
+        context["map_config"] = directory_map_config(embed=self.embed)
         context["kinds"] = Organisation.Kind.choices
         return context
 
@@ -182,15 +176,12 @@ class OrganisationDetailView(DetailView):
         context["ptces"] = list(organisation.ptces.all())
         context["ptce_members"] = list(organisation.ptce_members.all()) if organisation.kind == "ptce" else []
         if organisation.latitude is not None and organisation.longitude is not None:
-            context["map_config"] = {
-                "lat": organisation.latitude,
-                "lng": organisation.longitude,
-                "kind": organisation.kind,
-                "name": organisation.name,
-                "tilesUrl": settings.MAP_TILES_URL,
-                "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
-                "zoom": 11 if organisation.location_is_approximate else 15,
-            }
+            context["map_config"] = map_config(
+                center=[organisation.latitude, organisation.longitude],
+                zoom=11 if organisation.location_is_approximate else 15,
+                kind=organisation.kind,
+                name=organisation.name,
+            )
         return context
 
 

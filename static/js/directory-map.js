@@ -1,20 +1,16 @@
 // The actor map (/carte/ and /carte/embed/): clustered markers coloured by kind, the list's filters
 // kept in the URL both ways, an optional layer of EPCI boundaries, and "around me".
 // Data comes from the GeoJSON endpoint named in the json_script config; no inline script (CSP).
-import "./leaflet-fr.js";
 import { cleanQuery } from "./directory-filters.js";
+import { createMap, mapConfig } from "./map.js";
 
 const L = window.L;
-const config = JSON.parse(document.getElementById("map-config").textContent);
+const config = mapConfig();
 const mapElement = document.querySelector("[data-map]");
 const statusElement = document.getElementById("map-status");
 const form = document.querySelector("[data-filter-form]");
 
-const map = L.map(mapElement, { minZoom: config.minZoom, maxZoom: config.maxZoom }).setView(
-  config.center,
-  config.zoom,
-);
-L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: config.maxZoom }).addTo(map);
+const map = createMap(mapElement);
 
 const clusters = L.markerClusterGroup({
   chunkedLoading: true, // adds 20,000 markers in slices, the page stays responsive

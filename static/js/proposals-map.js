@@ -1,7 +1,7 @@
-// Map of the communes and EPCI with published commitments. Leaflet comes from django-leaflet's
-// static files (loaded before this module); points come from the GeoJSON endpoint named in
-// data-geojson-url. The list on the page is the accessible alternative to this map.
-import "./leaflet-fr.js";
+// Map of the communes and EPCI with published commitments. The map and its settings come from map.js
+// (`#map-config`); points come from the GeoJSON endpoint named there (`dataUrl`). The list on the page
+// is the accessible alternative to this map.
+import { createMap, mapConfig } from "./map.js";
 
 function popupContent(properties) {
   // Built with DOM nodes and textContent: names typed by the public never become HTML.
@@ -28,19 +28,17 @@ function popupContent(properties) {
 async function initMap(element) {
   const L = window.L;
   if (!L) return;
-  const configNode = document.getElementById(element.dataset.configId);
-  const config = configNode ? JSON.parse(configNode.textContent) : {};
-  const map = L.map(element, { scrollWheelZoom: false }).setView(config.center || [50.0, 2.8], config.zoom || 8);
-  if (config.tilesUrl) {
-    L.tileLayer(config.tilesUrl, { attribution: config.attribution || "", maxZoom: 18 }).addTo(map);
-  }
+  const map = createMap(element, { scrollWheelZoom: false });
   let data;
   try {
-    const response = await fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } });
+    const response = await fetch(mapConfig().dataUrl, { headers: { Accept: "application/geo+json" } });
     if (!response.ok) throw new Error(response.statusText);
     data = await response.json();
   } catch {
-    element.insertAdjacentHTML("afterend", '<p class="message message-error">La carte n\'a pas pu être chargée : la liste ci-dessous reste disponible.</p>');
+    const message = document.createElement("p");
+    message.className = "message message-error";
+    message.textContent = "La carte n'a pas pu être chargée : la liste ci-dessous reste disponible.";
+    element.after(message);
     return;
   }
   const layer = L.geoJSON(data, {
@@ -63,6 +61,7 @@ async function initMap(element) {
   element.dataset.loaded = String(data.features.length);
 }
 
-for (const element of document.querySelectorAll(".proposals-map[data-geojson-url]")) {
+const element = document.querySelector(".proposals-map");
+if (element) {
   initMap(element);
 }

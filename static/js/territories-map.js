@@ -1,17 +1,11 @@
 // Maps of the territories pages: EPCI boundaries (partners hatched) and dynamics coloured by theme.
 //
-// Leaflet comes from django-leaflet's static files (global `L`, loaded before this module). Settings
-// arrive through a JSON script element named by `data-config-id` (no inline script under the CSP).
+// The map and its settings come from map.js (`#map-config`, no inline script under the CSP).
 // The pages stay complete without this script: the legend and the lists carry the same content.
-import "./leaflet-fr.js";
+import { createMap, mapConfig } from "./map.js";
 
 const PARTNER_PATTERN_ID = "territories-partner-hatch";
 const SVG_NS = "http://www.w3.org/2000/svg";
-
-function readConfig(element) {
-  const source = document.getElementById(element.dataset.configId);
-  return source ? JSON.parse(source.textContent) : {};
-}
 
 function escapeHtml(text) {
   const span = document.createElement("span");
@@ -111,20 +105,9 @@ async function fetchJson(url) {
 }
 
 async function initMap(element) {
-  const config = readConfig(element);
+  const config = mapConfig();
   element.textContent = "";
-  const map = L.map(element, {
-    center: config.center || [50.0, 2.8],
-    zoom: config.zoom || 8,
-    minZoom: config.minZoom,
-    maxZoom: config.maxZoom,
-    scrollWheelZoom: false,
-    zoomSnap: 0.25,
-  });
-  if (config.tilesUrl) {
-    // Missing tiles leave the paper background: the areas and points still read on their own.
-    L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: config.maxZoom }).addTo(map);
-  }
+  const map = createMap(element, { scrollWheelZoom: false, zoomSnap: 0.25 });
   addPartnerPattern(map);
   // Points stay above the areas whichever layer arrives first.
   map.createPane("dynamics").style.zIndex = "450";

@@ -5,41 +5,29 @@
   from a cheap fingerprint query, so a changed partnership or a reloaded geography never serves stale data,
   and a client holding the current ETag gets a 304 after that single fingerprint query.
 * `/api/dynamiques.geojson`: published dynamics as points coloured by theme, filtered with the same
-  FilterSet (and query string) as /dynamiques/.
+  FilterSet (and query string) as /dynamiques/; no version follows them, so the ETag is the body's hash.
+
+Both answer through core.data.cached_data_response (304, gzip, Vary, CORS).
 """
 
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Sum
-from django.http import HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.views.decorators.gzip import gzip_page
+from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from core.data import cached_data_response
 from territories.filters import DynamicFilter
 from territories.models import Dynamic, Epci, Partnership
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
-EPCI_CACHE_SECONDS = 3600
 # Browsers and proxies may reuse the layers for a few minutes, then revalidate with the ETag.
 BROWSER_MAX_AGE = 300
 
 
 def _dumps(data):
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _geojson_response(request, body, etag):
-    """A GeoJSON response with its ETag, or a 304 when the client already holds that version."""
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
-    response = HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
-    return response
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def epci_fingerprint():
@@ -86,27 +74,33 @@ def build_epci_collection():
     return _dumps({"type": "FeatureCollection", "features": features})
 
 
-@gzip_page
 @require_GET
 def epci_geojson(request):
     """The EPCI layer of the maps (regional page, EPCI pages, the directory's map)."""
-    fingerprint = epci_fingerprint()
-    etag = f'"epci-{fingerprint}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return not_modified
-    key = f"territories:epci-geojson:{fingerprint}"
-    body = cache.get(key)
-    if body is None:
-        body = build_epci_collection()
-        cache.set(key, body, EPCI_CACHE_SECONDS)
-    return _geojson_response(request, body, etag)
+    return cached_data_response(
+        request,
+        kind="epci",
+        build=build_epci_collection,
+        content_type=GEOJSON_CONTENT_TYPE,
+        token=epci_fingerprint(),
+        max_age=BROWSER_MAX_AGE,
+    )
 
 
-@gzip_page
 @require_GET
 def dynamic_geojson(request):
     """Published dynamics as points; dynamics with no commune nor EPCI (regional ones) have no point."""
+    return cached_data_response(
+        request,
+        kind="dynamics",
+        build=lambda: build_dynamic_collection(request),
+        content_type=GEOJSON_CONTENT_TYPE,
+        max_age=BROWSER_MAX_AGE,
+    )
+
+
+def build_dynamic_collection(request):
+    """The dynamics FeatureCollection as JSON bytes, or a 400 for a malformed filter."""
     filterset = DynamicFilter(request.GET or None, queryset=Dynamic.objects.published().for_cards())
     if filterset.is_bound and not filterset.is_valid():
         errors = {field: [str(e) for e in messages] for field, messages in filterset.errors.items()}
@@ -133,6 +127,4 @@ def dynamic_geojson(request):
                 },
             }
         )
-    body = _dumps({"type": "FeatureCollection", "features": features})
-    etag = f'"dyn-{hashlib.sha256(body.encode()).hexdigest()[:20]}"'
-    return _geojson_response(request, body, etag)
+    return _dumps({"type": "FeatureCollection", "features": features})

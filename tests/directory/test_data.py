@@ -233,3 +233,25 @@ def test_csv_query_count_is_fixed(visitor, actors, django_assert_num_queries):
         organisation.sectors.add(SectorFactory(), SectorFactory())
     with django_assert_num_queries(4):
         read_csv(visitor.get(CSV_URL))
+
+
+def test_csv_revalidates_on_the_data_version(visitor, actors, django_assert_num_queries):
+    """An unchanged export is a 304 without a query; a saved organisation makes it a fresh file."""
+    etag = visitor.get(CSV_URL)["ETag"]
+    with django_assert_num_queries(0):
+        assert visitor.get(CSV_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    actors["velo"].save()
+    assert visitor.get(CSV_URL, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_csv_is_gzipped_when_accepted(visitor, actors):
+    response = visitor.get(CSV_URL, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    raw = gzip.decompress(b"".join(response.streaming_content)).decode()
+    assert "La Maison du Vélo" in raw
+
+
+def test_open_data_may_be_read_by_other_sites(visitor, actors):
+    assert visitor.get(GEOJSON_URL)["Access-Control-Allow-Origin"] == "*"
+    assert visitor.get(CSV_URL)["Access-Control-Allow-Origin"] == "*"

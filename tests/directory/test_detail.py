@@ -96,8 +96,10 @@ def test_json_ld_cannot_break_out_of_its_script(visitor, db):
 
 def test_a_small_map_is_configured(visitor, velo):
     response = visitor.get(detail_url(velo))
-    assert response.context["map_config"]["lat"] == velo.latitude
-    assert 'id="organisation-map-config"' in response.content.decode()
+    config = response.context["map_config"]
+    assert config["center"] == [velo.latitude, velo.longitude]
+    assert config["tilesAttribution"]
+    assert 'id="map-config"' in response.content.decode()
 
 
 def test_ptce_links_go_both_ways(visitor, velo):

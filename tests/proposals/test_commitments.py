@@ -1,6 +1,7 @@
 """Commitments: the form, the signed confirmation link, staff validation, the public page and its map."""
 
 import datetime
+import json
 import re
 from html import unescape
 
@@ -320,7 +321,9 @@ def test_epci_commitments_are_placed_at_the_epci_centre(visitor, campaign, place
 def test_the_map_is_fed_by_the_geojson_endpoint_without_inline_script(visitor, campaign):
     response = visitor.get(LIST_URL)
     html = response.content.decode()
-    assert f'data-geojson-url="{GEOJSON_URL}"' in html
+    config = json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html).group(1))
+    assert config["dataUrl"] == GEOJSON_URL
+    assert config["tilesAttribution"]  # the same key as every other map
     assert 'src="/static/leaflet/leaflet.js"' in html
     assert 'src="/static/js/proposals-map.js"' in html
     scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
@@ -375,3 +378,18 @@ def test_no_staff_email_when_no_recipient_is_configured(visitor, campaign):
     visitor.post(FORM_URL, form_data(campaign))
     visitor.post(confirmation_link(mail.outbox[0]))
     assert len(mail.outbox) == 1
+
+
+def test_geojson_revalidates_with_its_etag(visitor, campaign, places):
+    """The map's data is revalidated, not downloaded again, until a commitment changes it."""
+    CommitmentFactory(campaign=campaign, commune=places["lille"])
+    first = visitor.get(GEOJSON_URL)
+    assert first["Content-Type"] == "application/geo+json"
+    assert visitor.get(GEOJSON_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    CommitmentFactory(campaign=campaign, commune=places["marly"])
+    assert visitor.get(GEOJSON_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_geojson_is_not_readable_by_other_sites(visitor, campaign):
+    """Names of people: no CORS header, unlike the open data of the directory."""
+    assert not visitor.get(GEOJSON_URL).has_header("Access-Control-Allow-Origin")

@@ -88,7 +88,7 @@ def test_regional_page_passes_map_settings_as_json_not_inline_script(visitor, se
     settings.MAP_TILES_URL = "https://tuiles.example/{z}/{x}/{y}.png"
     response = visitor.get(reverse("territories:index"))
     page = text(response)
-    assert '<script id="territories-map-config" type="application/json">' in page
+    assert '<script id="map-config" type="application/json">' in page
     assert "https://tuiles.example/{z}/{x}/{y}.png" in page
     assert reverse("territories:epci-geojson") in page
     assert "<script>" not in page
