@@ -1,7 +1,7 @@
 """What the public and members send to the staff: membership applications, corrections, proposed changes.
 
-Each view stores the submission, emails the staff and never publishes anything itself (see
-directory/moderation.py) and tells the staff through core/notify.py. Public forms are rate-limited per IP and carry a honeypot field.
+Each view stores the submission, tells the staff (core/notify.py) and never publishes anything itself
+(see directory/moderation.py). Public forms are rate-limited per IP and carry a honeypot field.
 """
 
 from django.contrib import messages
