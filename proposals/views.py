@@ -25,7 +25,6 @@ from proposals.forms import CommitmentForm, TerritoryForm
 from proposals.models import Campaign, Commitment, Proposal
 from proposals.nearby import (
     commune_label,
-    find_commune,
     find_commune_by_insee,
     order_by_proximity,
     place_of_initiative,
@@ -118,7 +117,7 @@ def resolve_territory(params):
             return territory_for(commune=commune), [], ""
         return territory_for(), [], "Ce code INSEE ne correspond à aucune commune des Hauts-de-France."
     if commune_query:
-        lookup = find_commune(commune_query)
+        lookup = Commune.objects.select_related("epci", "department").lookup(commune_query)
         if lookup.commune:
             return territory_for(commune=lookup.commune), [], ""
         if lookup.candidates:
