@@ -93,7 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Security & resilience (issue 11): Permissions-Policy header, French 503 when the DB is away,
+    # Security & resilience: Permissions-Policy header, French 503 when the DB is away,
     # 400 for input no page can use (NUL bytes, out-of-range numbers).
     "apes_portal.middleware.PermissionsPolicyMiddleware",
     "apes_portal.middleware.DatabaseUnavailableMiddleware",
@@ -143,7 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast instead of hanging when the server is unreachable.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 3))
-    # Security & resilience (issue 11): no statement may hold a worker (and a connection) for long.
+    # Security & resilience: no statement may hold a worker (and a connection) for long.
     # Long work belongs to management commands; run them with DB_STATEMENT_TIMEOUT_MS=0 if needed.
     # (Behind PgBouncer in transaction mode, startup "options" are refused: set the timeout on the role.)
     _statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
@@ -301,7 +301,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False  # no start-up banner on every manage.py command
-# Security & resilience (issue 11): a French lockout page; the client address comes from one place.
+# Security & resilience: a French lockout page; the client address comes from one place.
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 
 # Client address for rate limits and lockouts. By default REMOTE_ADDR (a client can forge
@@ -352,7 +352,7 @@ COMMITMENT_CONFIRMATION_MAX_AGE = env_int("COMMITMENT_CONFIRMATION_MAX_AGE", 7 *
 # Submissions of the commitment form per client IP (django-ratelimit rate syntax).
 COMMITMENT_RATE = os.environ.get("COMMITMENT_RATE", "5/h")
 
-# --- bench (issue 10): the benchmark's "stack ceiling" --------------------------------------------
+# --- bench: the benchmark's "stack ceiling" --------------------------------------------
 # Only bench/run.py turns this on (on its own gunicorn): it adds /_bench/trivial/, a view doing no
 # work, so real pages' throughput can be reported as a ratio of the stack's own. Off everywhere else.
 BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)

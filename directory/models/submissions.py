@@ -38,8 +38,7 @@ class Reviewed:
     def can_be_approved(self):
         return self.status == ReviewStatus.NEW
 
-    def can_be_refused(self):
-        return self.status == ReviewStatus.NEW
+    can_be_refused = can_be_approved
 
     def mark_approved(self, by=None):
         self._mark(ReviewStatus.ACCEPTED)

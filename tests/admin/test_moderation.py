@@ -193,3 +193,24 @@ def test_refuse_from_the_application_page(administrator_client):
     application.refresh_from_db()
     assert application.status == ReviewStatus.REJECTED
     assert Organisation.objects.count() == 0
+
+
+def test_view_on_site_only_for_what_has_a_public_page(administrator_client):
+    application = MembershipApplicationFactory()
+    hidden = OrganisationFactory(is_published=False)
+    published = OrganisationFactory(is_published=True)
+
+    def page(obj):
+        meta = obj._meta
+        return administrator_client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+
+    assert "Voir sur le site" not in page(application).text
+    assert "Voir sur le site" not in page(hidden).text
+    assert "Voir sur le site" in page(published).text
+
+
+def test_refusing_twice_counts_once(administrator_client):
+    change = ProposedChangeFactory()
+    run_action(administrator_client, "proposedchange", "refuse_selected", [change])
+    response = run_action(administrator_client, "proposedchange", "refuse_selected", [change])
+    assert "0 modification(s) refusée(s)." in response.text

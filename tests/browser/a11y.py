@@ -3,7 +3,7 @@
 `check_page(page)` injects the vendored axe-core into the page, runs the WCAG 2.0/2.1 level A and AA
 rules and returns an `AxeResult` whose `report()` reads like a to-do list (rule, impact, element,
 what to fix). `assert_no_violations(page)` fails the test with that report. Every run is recorded in
-`RUNS` so the suite can write a summary (pages checked, rules passed) for the closing note of issue 9.
+`RUNS` so the suite can write a summary (pages checked, rules passed) for the accessibility report.
 
 The engine is injected from its file (`add_script_tag(path=...)`). Our pages forbid inline scripts
 (CSP `script-src 'self'`), and an injected tag is an inline script; when the browser context does not

@@ -1,4 +1,4 @@
-"""The five journeys of issue 9, each as a person does it in Chromium, at a phone and a desktop size.
+"""The five journeys, each as a person does it in Chromium, at a phone and a desktop size.
 
 - A citizen finds "La Maison du Vélo" by typing "maison du velo", opens it, then finds the réemploi
   actors of the Pas-de-Calais on the map and opens one from a cluster.
