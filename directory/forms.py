@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from core.antispam import HoneypotFormMixin
 from core.forms import BoundedUsernameMixin
-from directory.communes import CommuneNotFound, find_commune
+from directory.communes import CommuneNotFound, commune_from
 from directory.models import CorrectionRequest, MembershipApplication, Organisation, ProposedChange, Sector
 
 PRINCIPLE_REQUIRED = "Pour adhérer, la structure doit partager ce principe de la charte : cochez la case."
@@ -115,7 +115,7 @@ class MembershipApplicationForm(HoneypotFormMixin, forms.ModelForm):
         name = cleaned.get("commune_name")
         if name and "postal_code" in cleaned:
             try:
-                self.instance.commune = find_commune(name=name, postal_code=cleaned["postal_code"])
+                self.instance.commune = commune_from(name=name, postal_code=cleaned["postal_code"])
             except CommuneNotFound as exc:
                 self.add_error("commune_name", str(exc))
         return cleaned

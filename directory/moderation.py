@@ -2,27 +2,22 @@
 
 Nothing submitted from the public site is published directly: an accepted membership application
 creates (or updates) an organisation that stays unpublished until staff publish it, and a member's
-proposed change touches the record only when staff accept it. Staff are told by email when
-something arrives.
+proposed change touches the record only when staff accept it. `approve` and `refuse` are the one
+accept/refuse pair for every kind of submission (the admin's actions all go through them).
 """
 
-import logging
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Protocol
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from core.text import normalize
-from directory.models import Organisation, ProposedChange, ReviewStatus
-
-logger = logging.getLogger(__name__)
+from directory.models import MembershipApplication, Organisation, ProposedChange
 
 #: Two normalised names at least this similar (difflib ratio) are reported as a likely duplicate.
 SIMILARITY_THRESHOLD = 0.85
@@ -100,9 +95,47 @@ def unique_slug(name, exclude_pk=None):
     return slug
 
 
-@transaction.atomic
-def accept_application(application):
-    """Accept a membership application; return (organisation, created).
+class Submission(Protocol):
+    """What moderation needs from a submission: the directory's three kinds, and the proposals' commitments."""
+
+    def can_be_approved(self) -> bool: ...
+
+    def can_be_refused(self) -> bool: ...
+
+    def mark_approved(self, by=None) -> None: ...
+
+    def mark_refused(self, by=None, message="") -> None: ...
+
+
+def approve(submission, by=None):
+    """Accept one submission: apply what it asks (in one transaction with its new status), and return that.
+
+    A membership application returns `(organisation, created)`, a proposed change the organisation, any
+    other kind None. Returns None, changing nothing, when the submission cannot be approved (already
+    reviewed). A proposed change the organisation's validation refuses raises ValidationError, unchanged.
+    """
+    if not submission.can_be_approved():
+        return None
+    with transaction.atomic():
+        apply = _APPLY.get(type(submission))
+        applied = apply(submission) if apply else None
+        submission.mark_approved(by)
+    return applied
+
+
+def refuse(submission, by=None, message=""):
+    """Refuse one submission (kept for the record); `message` goes to the staff notes when it has some.
+
+    Returns False, changing nothing, when the submission cannot be refused (already reviewed).
+    """
+    if not submission.can_be_refused():
+        return False
+    submission.mark_refused(by, message)
+    return True
+
+
+def _create_or_update_organisation(application):
+    """What accepting a membership application does; return (organisation, created).
 
     The organisation updated is, in this order: the one staff linked to the application, the one
     with the same SIREN, or a new one. A new organisation is unpublished until staff publish it; an
@@ -133,37 +166,18 @@ def accept_application(application):
     if not organisation.description:
         organisation.description = application.presentation
     organisation.is_member = True
-    today = timezone.localdate()
-    organisation.member_since = organisation.member_since or today
+    organisation.member_since = organisation.member_since or timezone.localdate()
     organisation.charter_signed_on = organisation.charter_signed_on or timezone.localdate(application.created_at)
     organisation._change_reason = f"Demande d'adhésion n° {application.pk} acceptée"
     organisation.save()
     organisation.sectors.add(*application.sectors.all())
-
     application.organisation = organisation
-    application.status = ReviewStatus.ACCEPTED
-    application.reviewed_at = timezone.now()
-    application.save(update_fields=["organisation", "status", "reviewed_at"])
+    application.save(update_fields=["organisation"])
     return organisation, created
 
 
-def reject(submission):
-    """Mark an application, a correction or a proposed change as refused (kept for the record)."""
-    submission.status = ReviewStatus.REJECTED
-    submission.reviewed_at = timezone.now()
-    submission.save(update_fields=["status", "reviewed_at"])
-
-
-def close(submission):
-    """Mark a correction request as handled."""
-    submission.status = ReviewStatus.ACCEPTED
-    submission.reviewed_at = timezone.now()
-    submission.save(update_fields=["status", "reviewed_at"])
-
-
-@transaction.atomic
-def apply_proposed_change(change):
-    """Copy a member's proposed values onto the organisation (recorded in its history) and close the proposal."""
+def _apply_proposed_change(change):
+    """What accepting a member's proposed change does: copy its values onto the organisation (with history)."""
     organisation = change.organisation
     for field, value in change.changes.items():
         if field in ProposedChange.EDITABLE_FIELDS:
@@ -172,21 +186,8 @@ def apply_proposed_change(change):
     organisation._change_reason = f"Modification proposée par {author}, acceptée"
     organisation.full_clean()
     organisation.save()
-    change.status = ReviewStatus.ACCEPTED
-    change.reviewed_at = timezone.now()
-    change.save(update_fields=["status", "reviewed_at"])
     return organisation
 
 
-def notify_staff(request, subject, template_name, context):
-    """Email the staff (STAFF_NOTIFICATION_EMAILS); a mail failure is logged, never shown to the public."""
-    recipients = settings.STAFF_NOTIFICATION_EMAILS
-    if not recipients:
-        return
-    context = {**context, "admin_url": request.build_absolute_uri(context["admin_path"])}
-    body = render_to_string(template_name, context)
-    subject = " ".join(f"[Apes] {subject}".split())[:200]  # names come from the public: no line breaks
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:  # noqa: BLE001 — the submission is saved; a mail outage must not lose it or show a 500.
-        logger.exception("Could not send the staff notification %r", subject)
+# A correction request has nothing to apply: staff edit the record by hand, then mark it handled.
+_APPLY = {MembershipApplication: _create_or_update_organisation, ProposedChange: _apply_proposed_change}

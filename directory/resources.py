@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from directory.communes import CommuneNotFound, find_commune
+from directory.communes import CommuneNotFound, commune_from
 from directory.models import Organisation, Sector
 from directory.moderation import duplicates_html, find_duplicates, unique_slug
 
@@ -239,7 +239,7 @@ class OrganisationResource(resources.ModelResource):
         commune_name = self._cell(row, "commune")
         if insee_code or commune_name:
             try:
-                commune = find_commune(
+                commune = commune_from(
                     insee_code=insee_code, name=commune_name, postal_code=self._cell(row, "code_postal")
                 )
             except CommuneNotFound as exc:

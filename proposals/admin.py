@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.admin.moderation import moderation_actions
 from proposals.models import Axis, Campaign, Commitment, CommitmentUpdate, Proposal
 
 
@@ -95,7 +96,16 @@ class FollowUpFilter(admin.SimpleListFilter):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(
+    moderation_actions(
+        noun="engagement(s)",
+        approve_label="Valider et publier les engagements sélectionnés (confirmés par courriel)",
+        refuse_label="Refuser les engagements sélectionnés (ils ne seront pas publiés)",
+        approved="validé(s) et publié(s)",
+        skipped_reason="seuls les engagements confirmés par courriel peuvent être validés",
+    ),
+    admin.ModelAdmin,
+):
     list_display = ["full_name", "role", "territory_display", "kind", "status", "follow_up_display", "created_at"]
     list_filter = ["status", FollowUpFilter, "kind", "campaign"]
     list_select_related = ["commune", "epci"]
@@ -105,7 +115,7 @@ class CommitmentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "confirmed_at", "validated_at", "validated_by", "anonymised_at", "public_link"]
     inlines = [CommitmentUpdateInline]
-    actions = ["validate_selected", "reject_selected", "anonymise_selected"]
+    actions = ["approve_selected", "refuse_selected", "anonymise_selected"]
     fieldsets = [
         (None, {"fields": ["campaign", "status", "public_link"]}),
         ("Signataire", {"fields": ["full_name", "kind", "role", "list_name", "email"]}),
@@ -126,6 +136,10 @@ class CommitmentAdmin(admin.ModelAdmin):
     def follow_up_display(self, obj):
         return Commitment.FollowUp(obj.latest_status or Commitment.FollowUp.ENGAGED).label
 
+    def view_on_site(self, obj):
+        # "Voir sur le site" only once the commitment has a public place on the list.
+        return obj.get_absolute_url() if obj.is_public else None
+
     @admin.display(description="page publique")
     def public_link(self, obj):
         if obj.pk and obj.is_public:
@@ -137,26 +151,6 @@ class CommitmentAdmin(admin.ModelAdmin):
             obj.validated_by = request.user
             obj.validated_at = timezone.now()
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Valider et publier les engagements sélectionnés (confirmés par courriel)")
-    def validate_selected(self, request, queryset):
-        confirmed = list(queryset.filter(status=Commitment.Status.CONFIRMED))
-        for commitment in confirmed:
-            commitment.validate(request.user)
-        skipped = queryset.count() - len(confirmed)
-        self.message_user(request, f"{len(confirmed)} engagement(s) validé(s) et publié(s).", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request,
-                f"{skipped} engagement(s) ignoré(s) : seuls les engagements confirmés par courriel "
-                "peuvent être validés.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Refuser les engagements sélectionnés (ils ne seront pas publiés)")
-    def reject_selected(self, request, queryset):
-        count = queryset.exclude(status=Commitment.Status.REJECTED).update(status=Commitment.Status.REJECTED)
-        self.message_user(request, f"{count} engagement(s) refusé(s).", messages.SUCCESS)
 
     @admin.action(description="Anonymiser les signataires sélectionnés (demande RGPD)")
     def anonymise_selected(self, request, queryset):

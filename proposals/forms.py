@@ -4,7 +4,7 @@ from django import forms
 
 from core.antispam import HoneypotFormMixin
 from proposals.models import Commitment, Proposal
-from proposals.nearby import commune_label, find_commune
+from proposals.nearby import commune_label
 from territories.models import Commune, Epci
 
 
@@ -32,7 +32,7 @@ class CommuneLookupField(forms.CharField):
         query = super().clean(value)
         if not query:
             return None
-        lookup = find_commune(query)
+        lookup = Commune.objects.select_related("epci", "department").lookup(query)
         if lookup.not_found:
             raise forms.ValidationError(
                 f"Aucune commune des Hauts-de-France ne correspond à « {query} ». "

@@ -3,7 +3,7 @@
 A `Campaign` holds ordered `Axis` sections, each holding ordered `Proposal` measures illustrated
 by organisations and initiatives of the directory. Elected officials, candidate lists and local
 authorities sign a `Commitment` to chosen proposals: they confirm it by a signed link sent by
-email, staff validate it, then it is public and followed up over the term (`CommitmentUpdate`).
+email, staff approve it, then it is public and followed up over the term (`CommitmentUpdate`).
 """
 
 from django.conf import settings
@@ -166,9 +166,6 @@ class CommitmentQuerySet(models.QuerySet):
         """Commitments confirmed by their signatory and validated by staff."""
         return self.filter(status=Commitment.Status.VALIDATED)
 
-    def awaiting_validation(self):
-        return self.filter(status=Commitment.Status.CONFIRMED)
-
     def for_public_list(self):
         """Public commitments with everything their card shows, in a fixed number of queries."""
         return (
@@ -284,6 +281,9 @@ class Commitment(models.Model):
     def get_absolute_url(self):
         return f"{reverse('proposals:commitment-list')}#engagement-{self.pk}"
 
+    def get_admin_url(self):
+        return reverse("admin:proposals_commitment_change", args=[self.pk])
+
     def clean(self):
         errors = {}
         if not self.commune_id and not self.epci_id:
@@ -357,12 +357,29 @@ class Commitment(models.Model):
         self.save(update_fields=["status", "confirmed_at"])
         return True
 
-    def validate(self, user=None):
-        """Staff validation: the commitment becomes public."""
+    def approve(self, user=None):
+        """Staff approval: the commitment becomes public."""
         self.status = self.Status.VALIDATED
         self.validated_at = timezone.now()
         self.validated_by = user
         self.save(update_fields=["status", "validated_at", "validated_by"])
+
+    # Moderation (the protocol of directory.moderation) -----------------------------------------
+
+    def can_be_approved(self):
+        """Only a commitment its signatory confirmed by email may be made public."""
+        return self.status == self.Status.CONFIRMED
+
+    def can_be_refused(self):
+        # Staff may also withdraw a public commitment (a doubtful signature found later).
+        return self.status != self.Status.REJECTED
+
+    def mark_approved(self, by=None):
+        self.approve(by)
+
+    def mark_refused(self, by=None, message=""):
+        self.status = self.Status.REJECTED
+        self.save(update_fields=["status"])
 
     def anonymise(self):
         """Erase what identifies the signatory (GDPR request) but keep the territory and the proposals.

@@ -1,38 +1,14 @@
-""" "Near me": find the commune or EPCI a visitor names, and put that territory's examples first.
+""" "Near me": the territory a visitor chose, and that territory's examples first.
 
-Communes are looked up by INSEE code, postal code or name (accents, case and punctuation
-ignored). The name fallback folds the ~3,800 commune names in Python: it only runs when the
-exact (case-insensitive) database match fails, on one request at a time, and needs no
-database-specific function (same behaviour on SQLite and PostgreSQL).
+Communes typed by the visitor are found by `Commune.objects.lookup()` (the portal's one commune search).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from core.text import normalize
 from territories.models import Commune, Epci
 
-MAX_SUGGESTIONS = 8
 _CODE = re.compile(r"^\d[\dAB]\d{3}$", re.IGNORECASE)
-# "Marly (59)" or "Marly (59770)": a department code or a postal code after the name.
-_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d[\dAB]?|\d{5})\)$", re.IGNORECASE)
-
-
-@dataclass
-class CommuneLookup:
-    """The outcome of a commune search: one commune, several candidates, or nothing."""
-
-    query: str
-    commune: Commune | None = None
-    candidates: list = field(default_factory=list)
-
-    @property
-    def is_ambiguous(self):
-        return self.commune is None and bool(self.candidates)
-
-    @property
-    def not_found(self):
-        return self.commune is None and not self.candidates
 
 
 def commune_label(commune):
@@ -47,76 +23,6 @@ def find_commune_by_insee(code):
     if not _CODE.match(code):
         return None
     return Commune.objects.select_related("epci", "department").filter(insee_code=code).first()
-
-
-def find_commune(query):
-    """Resolve a free-text commune: a postal or INSEE code, "Nom", "Nom (62)" or "Nom (62160)".
-
-    A five-digit number may be the INSEE code of one commune and the postal code of others
-    (546 such codes in Hauts-de-France): all of them are then offered as candidates.
-    """
-    query = " ".join((query or "").split())
-    lookup = CommuneLookup(query=query)
-    if not query:
-        return lookup
-    communes = Commune.objects.select_related("epci", "department").order_by("name", "insee_code")
-    if _CODE.match(query):
-        code = query.upper()
-        found = {c.pk: c for c in communes.with_postal_code(code)}
-        found.update({c.pk: c for c in communes.filter(insee_code=code)})
-        return _resolve(lookup, sorted(found.values(), key=lambda c: (c.name, c.insee_code)))
-
-    name, code = query, None
-    match = _SUFFIX.match(query)
-    if match:
-        name, code = match["name"], match["code"].upper()
-    exact = communes.filter(name__iexact=name)
-    if code and len(code) == 5:
-        found = exact.with_postal_code(code)
-    elif code:
-        found = list(exact.filter(department__code=code))
-    else:
-        found = list(exact[: MAX_SUGGESTIONS + 1])
-    if found:
-        return _resolve(lookup, found)
-
-    folded = normalize(name)
-    if not folded:
-        return lookup
-    names = Commune.objects.values_list("pk", "name")
-    if code and len(code) < 5:
-        names = names.filter(department__code=code)
-    equal, prefixed = [], []
-    for pk, commune_name in names:
-        candidate = normalize(commune_name)
-        if candidate == folded:
-            equal.append(pk)
-        elif candidate.startswith(folded):
-            prefixed.append(pk)
-    pks = equal or prefixed[: MAX_SUGGESTIONS + 1]
-    found = list(communes.filter(pk__in=pks)) if pks else []
-    if code and len(code) == 5:
-        found = [c for c in found if code in c.postal_codes]
-    if equal:
-        return _resolve(lookup, found)
-    lookup.candidates = found[:MAX_SUGGESTIONS]
-    return lookup
-
-
-def _resolve(lookup, found):
-    if len(found) == 1:
-        lookup.commune = found[0]
-    else:
-        lookup.candidates = found[:MAX_SUGGESTIONS]
-    return lookup
-
-
-def find_epci(siren):
-    """The EPCI with this SIREN, or None for anything else (malformed or unknown)."""
-    siren = (siren or "").strip()
-    if not siren.isdigit() or len(siren) != 9:
-        return None
-    return Epci.objects.filter(siren=siren).first()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -23,12 +22,12 @@ from django.views.generic import ListView
 from core.antispam import rate_limited
 from core.data import cached_data_response
 from core.maps import map_config
+from core.notify import notify, notify_staff
 from directory.models import Organisation
 from proposals.forms import CommitmentForm, TerritoryForm
 from proposals.models import Campaign, Commitment, Proposal
 from proposals.nearby import (
     commune_label,
-    find_commune,
     find_commune_by_insee,
     order_by_proximity,
     place_of_initiative,
@@ -121,7 +120,7 @@ def resolve_territory(params):
             return territory_for(commune=commune), [], ""
         return territory_for(), [], "Ce code INSEE ne correspond à aucune commune des Hauts-de-France."
     if commune_query:
-        lookup = find_commune(commune_query)
+        lookup = Commune.objects.select_related("epci", "department").lookup(commune_query)
         if lookup.commune:
             return territory_for(commune=lookup.commune), [], ""
         if lookup.candidates:
@@ -179,26 +178,21 @@ def send_confirmation_email(request, commitment):
     )
     days = max(1, settings.COMMITMENT_CONFIRMATION_MAX_AGE // 86400)
     context = {"commitment": commitment, "link": link, "days": days}
-    send_mail(
-        subject=render_to_string("proposals/email/confirmation_subject.txt", context).strip(),
-        message=render_to_string("proposals/email/confirmation_body.txt", context),
-        from_email=None,
-        recipient_list=[commitment.email],
+    notify(
+        commitment.email,
+        render_to_string("proposals/email/confirmation_subject.txt", context),
+        "proposals/email/confirmation_body.txt",
+        context,
     )
 
 
-def notify_staff(request, commitment):
-    recipients = settings.STAFF_NOTIFICATION_EMAILS
-    if not recipients:
-        return
-    admin_link = request.build_absolute_uri(reverse("admin:proposals_commitment_change", args=[commitment.pk]))
+def tell_staff_about(request, commitment):
+    admin_link = request.build_absolute_uri(commitment.get_admin_url())
     context = {"commitment": commitment, "admin_link": admin_link, "proposals": commitment.proposals.all()}
-    send_mail(
-        # One line whatever the signatory typed: a newline in a subject is a header injection.
-        subject=" ".join(render_to_string("proposals/email/staff_subject.txt", context).split()),
-        message=render_to_string("proposals/email/staff_body.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+    notify_staff(
+        render_to_string("proposals/email/staff_subject.txt", context),
+        "proposals/email/staff_body.txt",
+        context,
     )
 
 
@@ -254,7 +248,7 @@ def commitment_confirm(request, token):
         return render(request, "proposals/confirm_done.html", {"commitment": commitment, "already": True})
     if request.method == "POST":
         if commitment.confirm():
-            notify_staff(request, commitment)
+            tell_staff_about(request, commitment)
         return render(request, "proposals/confirm_done.html", {"commitment": commitment, "already": False})
     proposals = commitment.proposals.select_related("axis").order_by("axis__order", "order")
     return render(request, "proposals/confirm.html", {"commitment": commitment, "proposals": proposals})

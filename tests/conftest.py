@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from core import notify
 from tests.factories import CommuneFactory, OrganisationFactory, OrganisationMembershipFactory, UserFactory
 
 
@@ -82,3 +83,9 @@ def commune(db):
 @pytest.fixture
 def organisation(db, commune):
     return OrganisationFactory(commune=commune)
+
+
+@pytest.fixture(autouse=True)
+def mail_sent_when_the_request_ends(monkeypatch):
+    """A test's transaction is never committed: let core.notify send at once instead of after the commit."""
+    monkeypatch.setattr(notify, "on_commit", lambda send: send())

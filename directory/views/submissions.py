@@ -1,7 +1,7 @@
 """What the public and members send to the staff: membership applications, corrections, proposed changes.
 
-Each view stores the submission, emails the staff and never publishes anything itself (see
-directory/moderation.py). Public forms are rate-limited per IP and carry a honeypot field.
+Each view stores the submission, tells the staff (core/notify.py) and never publishes anything itself
+(see directory/moderation.py). Public forms are rate-limited per IP and carry a honeypot field.
 """
 
 from django.contrib import messages
@@ -13,9 +13,9 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.antispam import rate_limited
+from core.notify import notify_staff
 from directory.forms import CorrectionRequestForm, MemberLoginForm, MembershipApplicationForm, ProposedChangeForm
-from directory.models import Organisation, OrganisationMembership, ProposedChange, ReviewStatus
-from directory.moderation import notify_staff
+from directory.models import Organisation, OrganisationMembership, ProposedChange
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,13 +25,9 @@ def membership_apply(request):
     if request.method == "POST" and form.is_valid():
         application = form.save()
         notify_staff(
-            request,
             f"Nouvelle demande d'adhésion : {application.organisation_name}",
             "emails/membership_application.txt",
-            {
-                "application": application,
-                "admin_path": reverse("admin:directory_membershipapplication_change", args=[application.pk]),
-            },
+            {"application": application, "admin_url": request.build_absolute_uri(application.get_admin_url())},
         )
         return redirect("directory:membership-thanks")
     return render(request, "directory/submissions/application_form.html", {"form": form})
@@ -51,13 +47,12 @@ def correction_create(request, slug):
         correction.organisation = organisation
         correction.save()
         notify_staff(
-            request,
             f"Correction signalée : {organisation.name}",
             "emails/correction_request.txt",
             {
                 "correction": correction,
                 "organisation": organisation,
-                "admin_path": reverse("admin:directory_correctionrequest_change", args=[correction.pk]),
+                "admin_url": request.build_absolute_uri(correction.get_admin_url()),
             },
         )
         messages.success(request, "Merci : votre signalement a bien été transmis à l'équipe de l'Apes.")
@@ -107,13 +102,12 @@ def member_space(request):
             message=form.cleaned_data["message"],
         )
         notify_staff(
-            request,
             f"Modification proposée : {organisation.name}",
             "emails/proposed_change.txt",
             {
                 "change": change,
                 "organisation": organisation,
-                "admin_path": reverse("admin:directory_proposedchange_change", args=[change.pk]),
+                "admin_url": request.build_absolute_uri(change.get_admin_url()),
             },
         )
         messages.success(
@@ -122,7 +116,7 @@ def member_space(request):
         )
         return redirect(f"{reverse('directory:member-space')}?organisation={organisation.slug}")
 
-    pending = organisation.proposed_changes.filter(status=ReviewStatus.NEW, proposed_by=request.user)
+    pending = organisation.proposed_changes.pending().filter(proposed_by=request.user)
     return render(
         request,
         "directory/submissions/member_space.html",

@@ -1,6 +1,6 @@
 """Territories: the geography first (`geography`), then the network's work on it (`work`)."""
 
-from .geography import Commune, CommuneQuerySet, Department, Epci, Theme
+from .geography import Commune, CommuneLookup, CommuneQuerySet, Department, Epci, Theme
 from .work import (
     Dynamic,
     DynamicQuerySet,
@@ -15,6 +15,7 @@ from .work import (
 
 __all__ = [
     "Commune",
+    "CommuneLookup",
     "CommuneQuerySet",
     "Department",
     "Dynamic",

@@ -3,10 +3,18 @@
 Built from official sources by `build_geography` and loaded by `seed_demo`; see docs/data.md.
 """
 
+import re
+from dataclasses import dataclass, field
+
 from django.db import models
 from django.urls import reverse
 
 from core.text import normalize
+
+MAX_COMMUNE_CANDIDATES = 8
+_CODE = re.compile(r"^\d[\dAB]\d{3}$", re.IGNORECASE)
+# "Marly (59)" or "Marly (59770)": a department code or a postal code after the name.
+_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d[\dAB]?|\d{5})\)$", re.IGNORECASE)
 
 
 class Department(models.Model):
@@ -80,6 +88,78 @@ class CommuneQuerySet(models.QuerySet):
         if not folded:
             return self.none()
         return self.filter(pk__in=[pk for pk, name in self.values_list("pk", "name") if normalize(name) == folded])
+
+    def lookup(self, text, postal_code=""):
+        """Resolve what someone typed: a postal or INSEE code, "Nom", "Nom (62)" or "Nom (62160)".
+
+        The one commune search of the portal (membership form, import, "near me"). Names are compared
+        without case, accents or punctuation; `postal_code` (a separate form field) narrows homonyms like a
+        "(62160)" suffix. A five-digit number may be the INSEE code of one commune and the postal code of
+        others: all are then candidates. When no name is equal, communes whose name starts with the text
+        are offered as candidates, never chosen.
+        """
+        query = " ".join((text or "").split())
+        postal_code = (postal_code or "").strip()
+        result = CommuneLookup(query=query)
+        if not query:
+            return result
+        communes = self.order_by("name", "insee_code")
+        if _CODE.match(query):
+            code = query.upper()
+            found = {c.pk: c for c in communes.with_postal_code(code)}
+            found.update({c.pk: c for c in communes.filter(insee_code=code)})
+            return result.resolve(sorted(found.values(), key=lambda c: (c.name, c.insee_code)), exact=True)
+
+        name, code = query, postal_code.upper() or None
+        match = _SUFFIX.match(query)
+        if match:
+            name, code = match["name"], match["code"].upper()
+        scope = communes.filter(department__code=code) if code and len(code) < 5 else communes
+        found, exact = list(scope.filter(name__iexact=name)), True
+        if not found:
+            found = list(scope.named(name))
+        if not found:
+            folded, exact = normalize(name), False
+            if folded:
+                pks = [pk for pk, other in scope.values_list("pk", "name") if normalize(other).startswith(folded)]
+                found = list(scope.filter(pk__in=pks[: MAX_COMMUNE_CANDIDATES * 4]))
+        if code and len(code) == 5:
+            served = [c for c in found if code in (c.postal_codes or [])]
+            result.postal_code_mismatch = exact and bool(found) and not served
+            found = served
+        if not exact:
+            result.candidates = found[:MAX_COMMUNE_CANDIDATES]
+            return result
+        return result.resolve(found, exact=True)
+
+
+@dataclass
+class CommuneLookup:
+    """What `Commune.objects.lookup()` found: one commune, candidates to choose from, or nothing."""
+
+    query: str
+    commune: "Commune | None" = None
+    candidates: list = field(default_factory=list)
+    #: True when every candidate bears exactly the name typed (homonyms), False for prefix suggestions.
+    exact: bool = False
+    #: True when communes bear that name but none has the postal code given.
+    postal_code_mismatch: bool = False
+
+    @property
+    def is_ambiguous(self):
+        return self.commune is None and bool(self.candidates)
+
+    @property
+    def not_found(self):
+        return self.commune is None and not self.candidates
+
+    def resolve(self, found, exact):
+        self.exact = exact
+        if len(found) == 1:
+            self.commune = found[0]
+        else:
+            self.candidates = found[:MAX_COMMUNE_CANDIDATES]
+        return self
 
 
 class Commune(models.Model):

@@ -57,7 +57,7 @@ def test_accepting_an_application_creates_an_unpublished_member(administrator_cl
     application = MembershipApplicationFactory(organisation_name="Épicerie solidaire du Quartier")
     application.sectors.add(sector)
 
-    response = run_action(administrator_client, "membershipapplication", "accept", [application])
+    response = run_action(administrator_client, "membershipapplication", "approve_selected", [application])
     assert "créée (non publiée)" in response.text
 
     organisation = Organisation.objects.get(name="Épicerie solidaire du Quartier")
@@ -83,7 +83,7 @@ def test_accepting_an_application_with_a_known_siren_updates_that_record(adminis
     existing = OrganisationFactory(name="Recyclerie du Douaisis", siren=siren, is_member=False, is_published=True)
     application = MembershipApplicationFactory(organisation_name="Recyclerie du Douaisis", siren=siren)
 
-    response = run_action(administrator_client, "membershipapplication", "accept", [application])
+    response = run_action(administrator_client, "membershipapplication", "approve_selected", [application])
     assert "mise à jour" in response.text
     assert Organisation.objects.count() == 1
     existing.refresh_from_db()
@@ -101,7 +101,7 @@ def test_application_page_points_to_likely_duplicates(administrator_client):
 
 def test_rejecting_an_application_creates_nothing(administrator_client):
     application = MembershipApplicationFactory()
-    run_action(administrator_client, "membershipapplication", "reject_applications", [application])
+    run_action(administrator_client, "membershipapplication", "refuse_selected", [application])
     application.refresh_from_db()
     assert application.status == ReviewStatus.REJECTED
     assert Organisation.objects.count() == 0
@@ -109,8 +109,8 @@ def test_rejecting_an_application_creates_nothing(administrator_client):
 
 def test_accept_twice_does_nothing_more(administrator_client):
     application = MembershipApplicationFactory()
-    run_action(administrator_client, "membershipapplication", "accept", [application])
-    run_action(administrator_client, "membershipapplication", "accept", [application])
+    run_action(administrator_client, "membershipapplication", "approve_selected", [application])
+    run_action(administrator_client, "membershipapplication", "approve_selected", [application])
     assert Organisation.objects.count() == 1
 
 
@@ -121,8 +121,8 @@ def test_applications_cannot_be_typed_in_the_admin(administrator_client):
 
 def test_corrections_are_closed_or_refused(administrator_client):
     handled, refused = CorrectionRequestFactory(), CorrectionRequestFactory()
-    run_action(administrator_client, "correctionrequest", "mark_handled", [handled])
-    run_action(administrator_client, "correctionrequest", "reject_requests", [refused])
+    run_action(administrator_client, "correctionrequest", "approve_selected", [handled])
+    run_action(administrator_client, "correctionrequest", "refuse_selected", [refused])
     handled.refresh_from_db()
     refused.refresh_from_db()
     assert handled.status == ReviewStatus.ACCEPTED
@@ -147,7 +147,7 @@ def test_proposed_change_shows_current_and_proposed_values(administrator_client)
 
 def test_accepting_a_proposed_change_updates_the_record_with_history(administrator_client):
     change = ProposedChangeFactory(changes={"website": "https://nouveau-site.example", "phone": "03 20 00 00 00"})
-    run_action(administrator_client, "proposedchange", "accept", [change])
+    run_action(administrator_client, "proposedchange", "approve_selected", [change])
     organisation = change.organisation
     organisation.refresh_from_db()
     assert organisation.website == "https://nouveau-site.example"
@@ -159,7 +159,7 @@ def test_accepting_a_proposed_change_updates_the_record_with_history(administrat
 
 def test_an_invalid_proposed_change_is_reported_not_applied(administrator_client):
     change = ProposedChangeFactory(changes={"email": "pas-une-adresse"})
-    response = run_action(administrator_client, "proposedchange", "accept", [change])
+    response = run_action(administrator_client, "proposedchange", "approve_selected", [change])
     assert "non appliquée" in response.text
     change.refresh_from_db()
     assert change.status == ReviewStatus.NEW
@@ -193,3 +193,24 @@ def test_refuse_from_the_application_page(administrator_client):
     application.refresh_from_db()
     assert application.status == ReviewStatus.REJECTED
     assert Organisation.objects.count() == 0
+
+
+def test_view_on_site_only_for_what_has_a_public_page(administrator_client):
+    application = MembershipApplicationFactory()
+    hidden = OrganisationFactory(is_published=False)
+    published = OrganisationFactory(is_published=True)
+
+    def page(obj):
+        meta = obj._meta
+        return administrator_client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]))
+
+    assert "Voir sur le site" not in page(application).text
+    assert "Voir sur le site" not in page(hidden).text
+    assert "Voir sur le site" in page(published).text
+
+
+def test_refusing_twice_counts_once(administrator_client):
+    change = ProposedChangeFactory()
+    run_action(administrator_client, "proposedchange", "refuse_selected", [change])
+    response = run_action(administrator_client, "proposedchange", "refuse_selected", [change])
+    assert "0 modification(s) refusée(s)." in response.text

@@ -53,7 +53,7 @@ def test_only_email_confirmed_commitments_can_be_validated(client, administrator
     client.force_login(administrator)
     response = client.post(
         reverse("admin:proposals_commitment_changelist"),
-        {"action": "validate_selected", "_selected_action": [pending.pk, confirmed.pk]},
+        {"action": "approve_selected", "_selected_action": [pending.pk, confirmed.pk]},
         follow=True,
     )
     html = response.content.decode()
@@ -70,7 +70,7 @@ def test_reject_action_hides_a_commitment(client, administrator, campaign, place
     client.force_login(administrator)
     client.post(
         reverse("admin:proposals_commitment_changelist"),
-        {"action": "reject_selected", "_selected_action": [commitment.pk]},
+        {"action": "refuse_selected", "_selected_action": [commitment.pk]},
     )
     commitment.refresh_from_db()
     assert commitment.status == Commitment.Status.REJECTED

@@ -25,24 +25,30 @@ def test_anonymise_erases_identity_but_keeps_counts(visitor, campaign, places):
     assert "Paul Durand" not in geojson
 
 
-def test_command_by_email_with_dry_run(campaign, places, capsys):
+def test_anonymise_person_covers_commitments_with_dry_run(campaign, places, capsys):
     first = CommitmentFactory(campaign=campaign, commune=places["lille"], email="paul@ville.example")
     second = CommitmentFactory(campaign=campaign, commune=places["marly"], email="Paul@Ville.example")
     other = CommitmentFactory(campaign=campaign, commune=places["grenay"], email="autre@ville.example")
 
-    call_command("anonymise_commitment", email="paul@ville.example", dry_run=True)
+    call_command("anonymise_person", email="paul@ville.example", dry_run=True)
     assert not Commitment.objects.filter(anonymised_at__isnull=False).exists()
 
-    call_command("anonymise_commitment", email="paul@ville.example")
-    assert "2 commitment(s) anonymised." in capsys.readouterr().out
+    call_command("anonymise_person", email="paul@ville.example")
+    assert "2 record(s) anonymised." in capsys.readouterr().out
     for commitment in (first, second, other):
         commitment.refresh_from_db()
     assert first.full_name == second.full_name == ANONYMISED_NAME
     assert "paul" not in first.email + second.email
     assert other.anonymised_at is None
 
-    with pytest.raises(CommandError, match="Aucun engagement"):
-        call_command("anonymise_commitment", "--id", str(first.pk))
+    # A second request for the same person finds nothing left to erase.
+    call_command("anonymise_person", email="paul@ville.example")
+    assert "0 record(s) anonymised." in capsys.readouterr().out
+
+
+def test_anonymise_person_refuses_what_is_not_an_address(db):
+    with pytest.raises(CommandError, match="Adresse e-mail invalide"):
+        call_command("anonymise_person", email="paul")
 
 
 def test_admin_action_anonymises(client, administrator, campaign, places):

@@ -100,7 +100,7 @@ def test_full_commitment_flow(visitor, client, campaign, places, administrator, 
     # Staff validate it in the admin.
     client.force_login(administrator)
     changelist = reverse("admin:proposals_commitment_changelist")
-    response = client.post(changelist, {"action": "validate_selected", "_selected_action": [commitment.pk]})
+    response = client.post(changelist, {"action": "approve_selected", "_selected_action": [commitment.pk]})
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.status == Commitment.Status.VALIDATED

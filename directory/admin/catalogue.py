@@ -1,28 +1,18 @@
-"""Staff admin of the directory: organisations, sectors, and what the public and members submit."""
+"""Staff admin of the catalogue: organisations (with import, export, geocoding) and sectors."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import redirect
-from django.urls import path, reverse, reverse_lazy
+from django.urls import path, reverse_lazy
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
+from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory import geocoding, moderation
-from directory.models import (
-    CorrectionRequest,
-    MembershipApplication,
-    Organisation,
-    OrganisationMembership,
-    ProposedChange,
-    ReviewStatus,
-    Sector,
-)
+from directory.models import Organisation, OrganisationMembership, Sector
 from directory.resources import OrganisationResource
 from directory.widgets import PointMapWidget
 from territories.models import Commune
@@ -140,6 +130,10 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
         ),
         ("Publication", {"fields": ["is_published", ("status", "closed_on"), ("created_at", "updated_at")]}),
     ]
+
+    def view_on_site(self, obj):
+        # An unpublished organisation has no public page: no "Voir sur le site" link to a 404.
+        return obj.get_absolute_url() if obj.is_published else None
 
     def get_inlines(self, request, obj):
         inlines = [OrganisationMembershipInline]
@@ -274,222 +268,3 @@ class SectorAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class ReviewAdminMixin:
-    """Submissions come from the public site or the member space, never typed in the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description="organisation", ordering="organisation__name")
-    def organisation_link(self, obj):
-        if obj.organisation_id is None:
-            return "—"
-        url = reverse("admin:directory_organisation_change", args=[obj.organisation_id])
-        return format_html('<a href="{}">{}</a>', url, obj.organisation)
-
-
-@admin.register(MembershipApplication)
-class MembershipApplicationAdmin(ReviewAdminMixin, admin.ModelAdmin):
-    list_display = ["organisation_name", "kind", "commune", "contact_name", "created_at", "status", "organisation_link"]
-    list_filter = ["status", "kind", "created_at"]
-    search_fields = ["organisation_name", "contact_name", "email", "siren"]
-    list_select_related = ["commune", "organisation"]
-    autocomplete_fields = ["commune", "organisation"]
-    date_hierarchy = "created_at"
-    actions = ["accept", "reject_applications"]
-    readonly_fields = [
-        "status",
-        "created_at",
-        "reviewed_at",
-        "likely_duplicates",
-        "accepts_social_utility",
-        "accepts_territorial_anchoring",
-        "accepts_democratic_governance",
-        "accepts_limited_profit",
-        "consents_to_processing",
-    ]
-    fieldsets = [
-        ("Suivi", {"fields": [("status", "created_at", "reviewed_at"), "staff_notes"]}),
-        (
-            "Structure",
-            {
-                "fields": [
-                    "organisation_name",
-                    "kind",
-                    "siren",
-                    "address",
-                    ("postal_code", "commune"),
-                    "website",
-                    "sectors",
-                    "presentation",
-                ]
-            },
-        ),
-        ("Contact", {"fields": ["contact_name", "email", "phone"]}),
-        (
-            "Charte et consentement",
-            {
-                "fields": [
-                    "accepts_social_utility",
-                    "accepts_territorial_anchoring",
-                    "accepts_democratic_governance",
-                    "accepts_limited_profit",
-                    "consents_to_processing",
-                ]
-            },
-        ),
-        (
-            "Fiche de l'annuaire",
-            {
-                "fields": ["likely_duplicates", "organisation"],
-                "description": (
-                    "À l'acceptation, la fiche choisie ici est mise à jour ; sans choix, celle qui a le même SIREN, "
-                    "sinon une nouvelle fiche non publiée est créée."
-                ),
-            },
-        ),
-    ]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs.setdefault("widgets", {})["sectors"] = forms.CheckboxSelectMultiple
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    @admin.display(description="doublons probables")
-    def likely_duplicates(self, obj):
-        duplicates = moderation.find_duplicates(name=obj.organisation_name, commune=obj.commune_id, siren=obj.siren)
-        return moderation.duplicates_html(duplicates) if duplicates else "Aucun doublon probable."
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None and request.method == "GET" and obj.status == ReviewStatus.NEW:
-            duplicates = moderation.find_duplicates(name=obj.organisation_name, commune=obj.commune_id, siren=obj.siren)
-            if duplicates:
-                messages.warning(request, moderation.duplicates_warning(duplicates, "Cette demande"))
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def response_change(self, request, obj):
-        """The "accept" and "refuse" buttons of the application's page (after its corrections are saved)."""
-        if obj.status == ReviewStatus.NEW and "_accept" in request.POST:
-            organisation = self._accept_one(request, obj)
-            return redirect("admin:directory_organisation_change", organisation.pk)
-        if obj.status == ReviewStatus.NEW and "_reject" in request.POST:
-            moderation.reject(obj)
-            self.message_user(request, f"Demande de « {obj.organisation_name} » refusée.", messages.SUCCESS)
-            return redirect("admin:directory_membershipapplication_changelist")
-        return super().response_change(request, obj)
-
-    def _accept_one(self, request, application):
-        organisation, created = moderation.accept_application(application)
-        url = reverse("admin:directory_organisation_change", args=[organisation.pk])
-        verb = "créée (non publiée) : vérifiez-la puis publiez-la" if created else "mise à jour"
-        self.message_user(
-            request, format_html('Fiche <a href="{}">{}</a> {}.', url, organisation.name, verb), messages.SUCCESS
-        )
-        return organisation
-
-    @admin.action(description="Accepter : créer ou mettre à jour la fiche (non publiée)", permissions=["change"])
-    def accept(self, request, queryset):
-        for application in queryset.filter(status=ReviewStatus.NEW).select_related("organisation", "commune"):
-            self._accept_one(request, application)
-
-    @admin.action(description="Refuser les demandes sélectionnées", permissions=["change"])
-    def reject_applications(self, request, queryset):
-        applications = list(queryset.filter(status=ReviewStatus.NEW))
-        for application in applications:
-            moderation.reject(application)
-        self.message_user(request, f"{len(applications)} demande(s) refusée(s).", messages.SUCCESS)
-
-
-@admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(ReviewAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "organisation_link", "excerpt", "contact_name", "status"]
-    list_filter = ["status", "created_at"]
-    search_fields = ["organisation__name", "message", "contact_name", "contact_email"]
-    list_select_related = ["organisation"]
-    readonly_fields = ["organisation_link", "message", "contact_name", "contact_email", "status", "created_at"]
-    fields = [
-        "organisation_link",
-        "message",
-        ("contact_name", "contact_email"),
-        ("status", "created_at"),
-        "staff_notes",
-    ]
-    date_hierarchy = "created_at"
-    actions = ["mark_handled", "reject_requests"]
-
-    @admin.display(description="correction proposée")
-    def excerpt(self, obj):
-        return Truncator(obj.message).chars(90)
-
-    @admin.action(description="Marquer comme traitées", permissions=["change"])
-    def mark_handled(self, request, queryset):
-        requests = list(queryset.filter(status=ReviewStatus.NEW))
-        for correction in requests:
-            moderation.close(correction)
-        self.message_user(request, f"{len(requests)} signalement(s) traité(s).", messages.SUCCESS)
-
-    @admin.action(description="Refuser les signalements sélectionnés", permissions=["change"])
-    def reject_requests(self, request, queryset):
-        requests = list(queryset.filter(status=ReviewStatus.NEW))
-        for correction in requests:
-            moderation.reject(correction)
-        self.message_user(request, f"{len(requests)} signalement(s) refusé(s).", messages.SUCCESS)
-
-
-@admin.register(ProposedChange)
-class ProposedChangeAdmin(ReviewAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "organisation_link", "proposed_by", "changed_fields", "status"]
-    list_filter = ["status", "created_at"]
-    search_fields = ["organisation__name", "proposed_by__username", "message"]
-    list_select_related = ["organisation", "proposed_by"]
-    readonly_fields = ["organisation_link", "proposed_by", "comparison", "message", "status", "created_at"]
-    fields = ["organisation_link", ("proposed_by", "created_at", "status"), "message", "comparison"]
-    actions = ["accept", "reject_changes"]
-
-    @admin.display(description="champs modifiés")
-    def changed_fields(self, obj):
-        return ", ".join(str(Organisation._meta.get_field(name).verbose_name) for name in obj.changes)
-
-    @admin.display(description="modifications")
-    def comparison(self, obj):
-        rows = (
-            (Organisation._meta.get_field(name).verbose_name, getattr(obj.organisation, name), value)
-            for name, value in obj.changes.items()
-            if name in ProposedChange.EDITABLE_FIELDS
-        )
-        body = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>", rows)
-        return format_html(
-            "<table><thead><tr><th scope='col'>champ</th><th scope='col'>valeur actuelle</th>"
-            "<th scope='col'>valeur proposée</th></tr></thead><tbody>{}</tbody></table>",
-            body,
-        )
-
-    @admin.action(description="Accepter : appliquer à la fiche", permissions=["change"])
-    def accept(self, request, queryset):
-        applied = 0
-        for change in queryset.filter(status=ReviewStatus.NEW).select_related("organisation", "proposed_by"):
-            try:
-                moderation.apply_proposed_change(change)
-            except ValidationError as exc:
-                problems = " ".join(exc.messages)
-                self.message_user(request, f"{change.organisation} : non appliquée ({problems})", messages.ERROR)
-            else:
-                applied += 1
-        self.message_user(request, f"{applied} modification(s) appliquée(s).", messages.SUCCESS)
-
-    @admin.action(description="Refuser les modifications sélectionnées", permissions=["change"])
-    def reject_changes(self, request, queryset):
-        changes = list(queryset.filter(status=ReviewStatus.NEW))
-        for change in changes:
-            moderation.reject(change)
-        self.message_user(request, f"{len(changes)} modification(s) refusée(s).", messages.SUCCESS)
-
-
-@admin.register(OrganisationMembership)
-class OrganisationMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "created_at"]
-    search_fields = ["user__username", "user__email", "organisation__name"]
-    list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["user", "organisation"]

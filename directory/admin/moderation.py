@@ -1,0 +1,255 @@
+"""Staff review of what the public and members submit: applications, corrections, proposed changes.
+
+Every submission admin gets its "accept" and "refuse" actions from `moderation_actions()`, which go
+through `directory.moderation.approve` / `refuse` (the proposals' commitments admin uses it too).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from directory import moderation
+from directory.models import (
+    CorrectionRequest,
+    MembershipApplication,
+    Organisation,
+    OrganisationMembership,
+    ProposedChange,
+)
+
+
+def moderation_actions(*, noun, approve_label, refuse_label, approved, refused="refusé(s)", skipped_reason=""):
+    """A mixin with the two admin actions of a kind of submission, `approve_selected` and `refuse_selected`.
+
+    Messages read "{count} {noun} {approved}." ("3 demande(s) acceptée(s)."); submissions already
+    reviewed are skipped and counted ("… ignoré(s)", followed by `skipped_reason` when given). An admin
+    may define `describe_approval(request, submission, applied)` to report each accepted one.
+    """
+
+    class ModerationActions:
+        actions = ["approve_selected", "refuse_selected"]
+
+        @admin.action(description=approve_label, permissions=["change"])
+        def approve_selected(self, request, queryset):
+            done, skipped = 0, 0
+            for submission in queryset:
+                if not submission.can_be_approved():
+                    skipped += 1
+                    continue
+                try:
+                    applied = moderation.approve(submission, by=request.user)
+                except ValidationError as exc:
+                    problems = " ".join(exc.messages)
+                    self.message_user(request, f"{submission} : non appliquée ({problems})", messages.ERROR)
+                    continue
+                done += 1
+                self.describe_approval(request, submission, applied)
+            self.message_user(request, f"{done} {noun} {approved}.", messages.SUCCESS)
+            self._report_skipped(request, skipped)
+
+        @admin.action(description=refuse_label, permissions=["change"])
+        def refuse_selected(self, request, queryset):
+            done = sum(moderation.refuse(submission, by=request.user) for submission in queryset)
+            self.message_user(request, f"{done} {noun} {refused}.", messages.SUCCESS)
+
+        def describe_approval(self, request, submission, applied):
+            pass
+
+        def _report_skipped(self, request, skipped):
+            if skipped:
+                reason = f" : {skipped_reason}" if skipped_reason else " : déjà traité(s)"
+                self.message_user(request, f"{skipped} {noun} ignoré(s){reason}.", messages.WARNING)
+
+    return ModerationActions
+
+
+class SubmissionAdmin:
+    """What the directory's submission admins share: they are never typed in, and link to the organisation."""
+
+    def has_add_permission(self, request):
+        # Submissions come from the public site or the member space, never typed in the admin.
+        return False
+
+    @admin.display(description="organisation", ordering="organisation__name")
+    def organisation_link(self, obj):
+        if obj.organisation_id is None:
+            return "—"
+        url = reverse("admin:directory_organisation_change", args=[obj.organisation_id])
+        return format_html('<a href="{}">{}</a>', url, obj.organisation)
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(
+    moderation_actions(
+        noun="demande(s)",
+        approve_label="Accepter : créer ou mettre à jour la fiche (non publiée)",
+        refuse_label="Refuser les demandes sélectionnées",
+        approved="acceptée(s)",
+        refused="refusée(s)",
+    ),
+    SubmissionAdmin,
+    admin.ModelAdmin,
+):
+    list_display = ["organisation_name", "kind", "commune", "contact_name", "created_at", "status", "organisation_link"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["organisation_name", "contact_name", "email", "siren"]
+    list_select_related = ["commune", "organisation"]
+    autocomplete_fields = ["commune", "organisation"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "status",
+        "created_at",
+        "reviewed_at",
+        "likely_duplicates",
+        *MembershipApplication.PRINCIPLE_FIELDS,
+        "consents_to_processing",
+    ]
+    fieldsets = [
+        ("Suivi", {"fields": [("status", "created_at", "reviewed_at"), "staff_notes"]}),
+        (
+            "Structure",
+            {
+                "fields": [
+                    "organisation_name",
+                    "kind",
+                    "siren",
+                    "address",
+                    ("postal_code", "commune"),
+                    "website",
+                    "sectors",
+                    "presentation",
+                ]
+            },
+        ),
+        ("Contact", {"fields": ["contact_name", "email", "phone"]}),
+        (
+            "Charte et consentement",
+            {"fields": [*MembershipApplication.PRINCIPLE_FIELDS, "consents_to_processing"]},
+        ),
+        (
+            "Fiche de l'annuaire",
+            {
+                "fields": ["likely_duplicates", "organisation"],
+                "description": (
+                    "À l'acceptation, la fiche choisie ici est mise à jour ; sans choix, celle qui a le même SIREN, "
+                    "sinon une nouvelle fiche non publiée est créée."
+                ),
+            },
+        ),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs.setdefault("widgets", {})["sectors"] = forms.CheckboxSelectMultiple
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(description="doublons probables")
+    def likely_duplicates(self, obj):
+        duplicates = moderation.find_duplicates(name=obj.organisation_name, commune=obj.commune_id, siren=obj.siren)
+        return moderation.duplicates_html(duplicates) if duplicates else "Aucun doublon probable."
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET" and obj.can_be_approved():
+            duplicates = moderation.find_duplicates(name=obj.organisation_name, commune=obj.commune_id, siren=obj.siren)
+            if duplicates:
+                messages.warning(request, moderation.duplicates_warning(duplicates, "Cette demande"))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        """The "accept" and "refuse" buttons of the application's page (after its corrections are saved)."""
+        if "_accept" in request.POST and obj.can_be_approved():
+            applied = moderation.approve(obj, by=request.user)
+            self.describe_approval(request, obj, applied)
+            return redirect("admin:directory_organisation_change", applied[0].pk)
+        if "_reject" in request.POST and moderation.refuse(obj, by=request.user):
+            self.message_user(request, f"Demande de « {obj.organisation_name} » refusée.", messages.SUCCESS)
+            return redirect("admin:directory_membershipapplication_changelist")
+        return super().response_change(request, obj)
+
+    def describe_approval(self, request, submission, applied):
+        organisation, created = applied
+        url = reverse("admin:directory_organisation_change", args=[organisation.pk])
+        verb = "créée (non publiée) : vérifiez-la puis publiez-la" if created else "mise à jour"
+        self.message_user(
+            request, format_html('Fiche <a href="{}">{}</a> {}.', url, organisation.name, verb), messages.SUCCESS
+        )
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(
+    moderation_actions(
+        noun="signalement(s)",
+        approve_label="Marquer comme traités",
+        refuse_label="Refuser les signalements sélectionnés",
+        approved="traité(s)",
+    ),
+    SubmissionAdmin,
+    admin.ModelAdmin,
+):
+    list_display = ["created_at", "organisation_link", "excerpt", "contact_name", "status"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["organisation__name", "message", "contact_name", "contact_email"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["organisation_link", "message", "contact_name", "contact_email", "status", "created_at"]
+    fields = [
+        "organisation_link",
+        "message",
+        ("contact_name", "contact_email"),
+        ("status", "created_at"),
+        "staff_notes",
+    ]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="correction proposée")
+    def excerpt(self, obj):
+        return Truncator(obj.message).chars(90)
+
+
+@admin.register(ProposedChange)
+class ProposedChangeAdmin(
+    moderation_actions(
+        noun="modification(s)",
+        approve_label="Accepter : appliquer à la fiche",
+        refuse_label="Refuser les modifications sélectionnées",
+        approved="appliquée(s)",
+        refused="refusée(s)",
+    ),
+    SubmissionAdmin,
+    admin.ModelAdmin,
+):
+    list_display = ["created_at", "organisation_link", "proposed_by", "changed_fields", "status"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["organisation__name", "proposed_by__username", "message"]
+    list_select_related = ["organisation", "proposed_by"]
+    readonly_fields = ["organisation_link", "proposed_by", "comparison", "message", "status", "created_at"]
+    fields = ["organisation_link", ("proposed_by", "created_at", "status"), "message", "comparison"]
+
+    @admin.display(description="champs modifiés")
+    def changed_fields(self, obj):
+        return ", ".join(str(Organisation._meta.get_field(name).verbose_name) for name in obj.changes)
+
+    @admin.display(description="modifications")
+    def comparison(self, obj):
+        rows = (
+            (Organisation._meta.get_field(name).verbose_name, getattr(obj.organisation, name), value)
+            for name, value in obj.changes.items()
+            if name in ProposedChange.EDITABLE_FIELDS
+        )
+        body = format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>", rows)
+        return format_html(
+            "<table><thead><tr><th scope='col'>champ</th><th scope='col'>valeur actuelle</th>"
+            "<th scope='col'>valeur proposée</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+
+@admin.register(OrganisationMembership)
+class OrganisationMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "created_at"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
