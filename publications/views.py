@@ -10,8 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from core.views import FilteredListMixin
 from publications.access import can_download
-from publications.filters import PublicationFilter
+from publications.filters import PublicationFilterSet
 from publications.models import Publication
 
 
@@ -28,33 +29,16 @@ def renamed_publication(slug):
     return Publication.objects.published().filter(pk=former).first()
 
 
-class PublicationListView(ListView):
+class PublicationListView(FilteredListMixin, ListView):
     """/carnets/: covers of the published documents, filtered by the query string; 400 on invalid filters."""
 
     template_name = "publications/publication_list.html"
     context_object_name = "publications"
+    filterset_class = PublicationFilterSet
     paginate_by = 12
 
-    def get_queryset(self):
-        base = Publication.objects.published().newest_first().defer("summary", "search_text")
-        self.filterset = PublicationFilter(self.request.GET or None, queryset=base, request=self.request)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return self.filterset.queryset.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            filterset=self.filterset,
-            filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
-            is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
-        )
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if context["filter_errors"]:
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
+    def get_base_queryset(self):
+        return Publication.objects.published().newest_first().defer("summary", "search_text")
 
 
 class PublicationDetailView(DetailView):

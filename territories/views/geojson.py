@@ -18,7 +18,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from territories.filters import DynamicFilter
+from territories.filters import DynamicFilterSet
 from territories.models import Dynamic, Epci, Partnership
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -107,7 +107,7 @@ def epci_geojson(request):
 @require_GET
 def dynamic_geojson(request):
     """Published dynamics as points; dynamics with no commune nor EPCI (regional ones) have no point."""
-    filterset = DynamicFilter(request.GET or None, queryset=Dynamic.objects.published().for_cards())
+    filterset = DynamicFilterSet(request.GET or None, queryset=Dynamic.objects.published().for_cards())
     if filterset.is_bound and not filterset.is_valid():
         errors = {field: [str(e) for e in messages] for field, messages in filterset.errors.items()}
         return JsonResponse({"error": "Filtre invalide.", "fields": errors}, status=400)
