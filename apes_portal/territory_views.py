@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.maps import map_config
+from core.views import FilteredListMixin
 from directory.models import Organisation
 from publications.models import Publication
-from territories.filters import DynamicFilter, InitiativeFilter
+from territories.filters import DynamicFilterSet, InitiativeFilterSet
 from territories.models import (
     Commune,
     Department,
@@ -38,41 +39,6 @@ def directory_url(**params):
 def partner_epcis():
     """EPCI with a partnership, annotated for cards and lists (boundaries left in the database)."""
     return Epci.objects.defer("boundary").annotate(is_partner=Exists(Partnership.objects.filter(epci=OuterRef("pk"))))
-
-
-class FilteredListMixin:
-    """A ListView driven by a FilterSet: invalid filter values answer 400 with the form's French errors.
-
-    Pages past the end answer 404 (ListView's paginator); the filter form and the current query string
-    (without `page`) are in the context for the form and the pagination links.
-    """
-
-    filterset_class = None
-    paginate_by = 20
-
-    def get_filterset(self):
-        return self.filterset_class(self.request.GET or None, queryset=self.get_base_queryset(), request=self.request)
-
-    def get_queryset(self):
-        self.filterset = self.get_filterset()
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return self.filterset.queryset.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filterset"] = self.filterset
-        context["filter_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
-        context["query_string"] = query.urlencode()
-        context["is_filtered"] = any(value for key, value in query.items() if key in self.filterset.filters)
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if context.get("filter_errors"):
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
 
 
 class TerritoryIndexView(TemplateView):
@@ -151,7 +117,8 @@ class DynamicListView(FilteredListMixin, ListView):
 
     template_name = "territories/dynamic_list.html"
     context_object_name = "dynamics"
-    filterset_class = DynamicFilter
+    filterset_class = DynamicFilterSet
+    paginate_by = 20
 
     def get_base_queryset(self):
         return Dynamic.objects.published().for_cards()
@@ -211,7 +178,7 @@ class InitiativeListView(FilteredListMixin, ListView):
 
     template_name = "territories/initiative_list.html"
     context_object_name = "initiatives"
-    filterset_class = InitiativeFilter
+    filterset_class = InitiativeFilterSet
     paginate_by = 12
 
     def get_base_queryset(self):

@@ -4,8 +4,9 @@ One query string means the same thing everywhere: `/annuaire/?sector=alimentatio
 `/carte/?sector=alimentation&departement=62` and `/api/organisations.geojson?sector=alimentation&departement=62`
 show the same organisations. Published organisations only.
 
-Bad values never raise: the form marks them invalid, the list ignores them and says so in French,
-the data endpoints answer 400 (see `filter_errors`).
+Bad values never raise: the form marks them invalid, and every page or endpoint reading this FilterSet
+answers 400 with the French messages (core.views.FilteredListMixin for the pages, `filter_errors` for
+the data endpoints).
 """
 
 import django_filters
@@ -13,6 +14,7 @@ from django import forms
 from django.http import QueryDict
 
 from core.text import normalize
+from core.views import filter_error_messages
 from directory.models import Organisation, Sector
 from territories.models import Commune, Department, Epci, Theme
 
@@ -220,15 +222,14 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return ORDERINGS[self.sort_value]
 
     def filter_errors(self):
-        """One French sentence per rejected parameter, for the page or the 400 body."""
-        messages = []
-        for name, errors in self.form.errors.items():
-            label = self.form.fields[name].label if name in self.form.fields else name
-            messages.append(f"Filtre « {label} » ignoré : {' '.join(errors)}")
-        return messages
+        """One French sentence per rejected parameter, for the 400 body of the data endpoints."""
+        return filter_error_messages(self.form)
 
     def active_filters(self):
-        """The filters in force, each with a label and the URL that removes it (the page number is reset)."""
+        """The filters in force, each with a label and the query that removes it (the page number is reset).
+
+        `remove_query` is a QueryDict, for `{% querystring filter.remove_query %}`.
+        """
         if not self.is_bound:
             return []
         data = self.cleaned_data
@@ -266,7 +267,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
                     continue
                 if item != "":
                     query.appendlist(key, item)
-        return query.urlencode()
+        return query
 
 
 class OrganisationDataFilterSet(OrganisationFilterSet):

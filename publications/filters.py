@@ -15,7 +15,7 @@ DEPARTMENT_PREFIX = "departement-"
 EPCI_PREFIX = "epci-"
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         method="filter_search",

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -270,16 +271,8 @@ class Publication(models.Model):
 
     @property
     def size_label(self):
-        """The file size as French readers expect it: "850 octets", "2,6 Ko", "12,4 Mo" ("" without a file)."""
-        if self.file_size is None:
-            return ""
-        if self.file_size < 1024:
-            return f"{self.file_size}\u00a0octets"
-        for unit, power in (("Ko", 1), ("Mo", 2), ("Go", 3)):
-            value = self.file_size / 1024**power
-            if value < 1024 or unit == "Go":
-                return f"{value:.1f}\u00a0{unit}".replace(".", ",")
-        return ""  # unreachable: the loop returns at "Go" at the latest
+        """The file size as French readers expect it ("850 octets", "2,6 Ko", "12,4 Mo"), "" without a file."""
+        return filesizeformat(self.file_size) if self.file_size is not None else ""
 
     @property
     def download_filename(self):

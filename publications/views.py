@@ -10,8 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from core.views import FilteredListMixin
 from publications.access import can_download
-from publications.filters import PublicationFilter
+from publications.filters import PublicationFilterSet
 from publications.models import Publication
 
 
@@ -20,41 +21,16 @@ def login_url(next_url):
     return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
 
 
-def renamed_publication(slug):
-    """The published publication that used to have `slug` (history keeps old slugs), or None."""
-    former = Publication.history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True).first()
-    if former is None:
-        return None
-    return Publication.objects.published().filter(pk=former).first()
-
-
-class PublicationListView(ListView):
+class PublicationListView(FilteredListMixin, ListView):
     """/carnets/: covers of the published documents, filtered by the query string; 400 on invalid filters."""
 
     template_name = "publications/publication_list.html"
     context_object_name = "publications"
+    filterset_class = PublicationFilterSet
     paginate_by = 12
 
-    def get_queryset(self):
-        base = Publication.objects.published().newest_first().defer("summary", "search_text")
-        self.filterset = PublicationFilter(self.request.GET or None, queryset=base, request=self.request)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return self.filterset.queryset.none()
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            filterset=self.filterset,
-            filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
-            is_filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
-        )
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if context["filter_errors"]:
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
+    def get_base_queryset(self):
+        return Publication.objects.published().newest_first().defer("summary", "search_text")
 
 
 class PublicationDetailView(DetailView):
@@ -70,7 +46,7 @@ class PublicationDetailView(DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            current = renamed_publication(kwargs["slug"])
+            current = Publication.objects.renamed(kwargs["slug"])
             if current is None:
                 raise
             return redirect(current, permanent=True)
@@ -97,7 +73,7 @@ def publication_download(request, slug):
     """
     publication = Publication.objects.published().filter(slug=slug).first()
     if publication is None:
-        current = renamed_publication(slug)
+        current = Publication.objects.renamed(slug)
         if current is None:
             raise Http404("Aucune publication ne porte cette adresse.")
         return redirect(current.get_download_url(), permanent=True)

@@ -38,7 +38,7 @@ def theme_filter(field_name="theme"):
     )
 
 
-class DynamicFilter(django_filters.FilterSet):
+class DynamicFilterSet(django_filters.FilterSet):
     theme = theme_filter()
     phase = django_filters.ChoiceFilter(
         choices=Dynamic.Phase.choices,
@@ -64,7 +64,7 @@ class DynamicFilter(django_filters.FilterSet):
         return queryset.in_epci(value) if value else queryset
 
 
-class InitiativeFilter(django_filters.FilterSet):
+class InitiativeFilterSet(django_filters.FilterSet):
     theme = theme_filter(field_name="themes")
     kind = django_filters.ChoiceFilter(
         choices=Initiative.Kind.choices,

@@ -1,19 +1,11 @@
-"""Pagination links that keep the rest of the query string (filters stay when the page changes)."""
+"""The page numbers of the one pagination partial (includes/pagination.html).
+
+Links are built with Django's own `{% querystring %}`, which keeps the filters when the page changes.
+"""
 
 from django import template
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """`?<current query with page=number>`; page 1 is left out so the first page has one canonical URL."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    if str(number) != "1":
-        query["page"] = number
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
 
 
 @register.filter

@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core.antispam import rate_limited
 from core.data import LICENCE, LICENCE_URL, cache_key, normalised_query
 from core.maps import map_config
+from core.views import FilteredListMixin
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
 
@@ -23,41 +24,25 @@ PAGE_SIZE = 24
 LIST_PAGE_TIMEOUT = 10 * 60
 
 
-class FilteredMixin:
-    """Builds the FilterSet from the query string (always bound: an empty query string is a valid state)."""
-
-    def get_filterset(self):
-        if not hasattr(self, "filterset"):
-            self.filterset = OrganisationFilterSet(self.request.GET.copy())
-        return self.filterset
-
-    def filter_context(self):
-        filterset = self.get_filterset()
-        query = normalised_query(self.request.GET, ignore=("page",))
-        return {
-            "filterset": filterset,
-            "filter_form": filterset.form,
-            "filter_errors": filterset.filter_errors(),
-            "active_filters": filterset.active_filters(),
-            "query": query,
-            "licence": LICENCE,
-            "licence_url": LICENCE_URL,
-        }
-
-
-class OrganisationListView(FilteredMixin, ListView):
+class OrganisationListView(FilteredListMixin, ListView):
     """`/annuaire/`: the accessible list. The query string is the whole state (shareable, works without JS)."""
 
     template_name = "directory/organisation_list.html"
     context_object_name = "organisations"
+    filterset_class = OrganisationFilterSet
     paginate_by = PAGE_SIZE
 
-    def get_queryset(self):
-        return self.get_filterset().qs.for_cards()
+    def get_base_queryset(self):
+        return Organisation.objects.published().for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.filter_context())
+        context.update(
+            # Removable filters describe the selection shown: none when the filters were refused.
+            active_filters=[] if context["filter_errors"] else self.filterset.active_filters(),
+            licence=LICENCE,
+            licence_url=LICENCE_URL,
+        )
         return context
 
     def get(self, request, *args, **kwargs):
@@ -96,17 +81,26 @@ def directory_map_config(*, embed=False):
     )
 
 
-class MapView(FilteredMixin, TemplateView):
-    """`/carte/`: the clustered map, with the same filters as the list kept in the URL."""
+class MapView(FilteredListMixin, TemplateView):
+    """`/carte/`: the clustered map, with the same filters as the list kept in the URL (and the same 400)."""
 
     template_name = "directory/map.html"
+    filterset_class = OrganisationFilterSet
     embed = False
+
+    def get_filterset(self):
+        filterset = super().get_filterset()
+        filterset.form.fields.pop("sort", None)  # points on a map have no order: neither offered nor checked
+        return filterset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.filter_context())
-        context["map_config"] = directory_map_config(embed=self.embed)
-        context["kinds"] = Organisation.Kind.choices
+        context.update(
+            map_config=directory_map_config(embed=self.embed),
+            kinds=Organisation.Kind.choices,
+            licence=LICENCE,
+            licence_url=LICENCE_URL,
+        )
         return context
 
 
@@ -151,7 +145,7 @@ class OrganisationDetailView(DetailView):
         try:
             self.object = self.get_object()
         except Http404:
-            current = self.renamed_organisation(kwargs["slug"])
+            current = Organisation.objects.renamed(kwargs["slug"])
             if current is None:
                 raise
             return HttpResponsePermanentRedirect(current.get_absolute_url())
@@ -159,14 +153,6 @@ class OrganisationDetailView(DetailView):
         if self.show_email:
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
-
-    @staticmethod
-    def renamed_organisation(slug):
-        """The published organisation that once had `slug` (its change history remembers it), or None."""
-        old = Organisation.history.filter(slug=slug).order_by("-history_date").values_list("id", flat=True).first()
-        if old is None:
-            return None
-        return Organisation.objects.published().exclude(slug=slug).filter(pk=old).only("slug").first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

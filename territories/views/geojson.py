@@ -18,7 +18,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from core.data import cached_data_response
-from territories.filters import DynamicFilter
+from territories.filters import DynamicFilterSet
 from territories.models import Dynamic, Epci, Partnership
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -101,7 +101,7 @@ def dynamic_geojson(request):
 
 def build_dynamic_collection(request):
     """The dynamics FeatureCollection as JSON bytes, or a 400 for a malformed filter."""
-    filterset = DynamicFilter(request.GET or None, queryset=Dynamic.objects.published().for_cards())
+    filterset = DynamicFilterSet(request.GET or None, queryset=Dynamic.objects.published().for_cards())
     if filterset.is_bound and not filterset.is_valid():
         errors = {field: [str(e) for e in messages] for field, messages in filterset.errors.items()}
         return JsonResponse({"error": "Filtre invalide.", "fields": errors}, status=400)

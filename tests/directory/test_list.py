@@ -1,5 +1,7 @@
 """/annuaire/: every filter, combinations, sort, pagination bounds, bad input, query counts."""
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -111,9 +113,10 @@ def test_active_filters_are_shown_with_a_link_that_removes_each(visitor, territo
     response = visitor.get(LIST_URL, {"departement": "59", "sector": "mobilite", "page": "1"})
     active = {item["label"]: item for item in response.context["active_filters"]}
     assert active["Département"]["value"] == "Nord"
-    assert active["Secteur d'activité"]["remove_query"] == "departement=59"
+    assert active["Secteur d'activité"]["remove_query"].urlencode() == "departement=59"
     body = response.content.decode()
-    assert 'href="?departement=59"' in body
+    assert f'href="{LIST_URL}?departement=59"' in body
+    assert f'href="{LIST_URL}?sector=mobilite"' in body
     assert "Retirer le filtre" in body
 
 
@@ -149,13 +152,36 @@ def test_sorting(visitor, territory):
         {"theme": "'; drop table--"},
     ],
 )
-def test_malformed_filters_show_the_list_with_a_french_message(visitor, territory, params):
+def test_malformed_filters_answer_400_with_the_french_message_next_to_the_field(visitor, territory, params):
     response = visitor.get(LIST_URL, params)
-    assert response.status_code == 200
-    if "q" not in params:
-        assert response.context["filter_errors"]
-        assert "ignorés" in response.content.decode()
-    assert len(shown(response)) == 5  # the bad filter is ignored, not applied
+    assert response.status_code == 400
+    (name,) = params
+    field = response.context["filterset"].form[name]
+    assert response.context["filter_errors"] == [f"Filtre « {field.label} » : {' '.join(field.errors)}"]
+    body = response.content.decode()
+    assert "Un des filtres demandés n'est pas valide." in body
+    assert f'<ul class="errorlist" id="{field.auto_id}_error">' in body  # next to the field, tied to it
+    assert f'aria-describedby="{field.auto_id}_error"' in body
+    assert shown(response) == []  # an empty list, not the list without the bad filter
+    assert "Aucun résultat : un filtre n'est pas valide" in body
+
+
+def test_a_bad_filter_message_says_what_is_wrong_in_french(visitor, territory):
+    response = visitor.get(LIST_URL, {"departement": "62", "sector": "inconnu"})
+    assert response.status_code == 400
+    assert response.context["filter_errors"] == [
+        "Filtre « Secteur d'activité » : Cette valeur n'est pas connue pour ce filtre."
+    ]
+    body = unescape(response.content.decode())
+    assert "<a href=\"#id_sector\">Secteur d'activité</a> : Cette valeur n'est pas connue pour ce filtre." in body
+    assert shown(response) == []
+    assert response.context["active_filters"] == []  # nothing is applied, so nothing to remove
+
+
+def test_a_bad_filter_on_a_later_page_is_still_a_400(visitor, territory):
+    response = visitor.get(LIST_URL, {"kind": "licorne", "page": "2"})
+    assert response.status_code == 400
+    assert "« licorne » n'est pas une valeur connue pour ce filtre." in unescape(response.content.decode())
 
 
 @pytest.mark.parametrize("params", [{"commune": "59\x00606"}, {"q": "\x00"}, {"sector": "\x00"}])
@@ -164,10 +190,9 @@ def test_null_bytes_are_refused_cleanly(visitor, territory, params):
     assert visitor.get(LIST_URL, params).status_code == 400
 
 
-def test_a_bad_filter_does_not_cancel_the_good_ones(visitor, territory):
-    response = visitor.get(LIST_URL, {"departement": "62", "sector": "inconnu"})
-    assert shown(response) == ["Les Petits Magasins"]
-    assert "Secteur d'activité" in response.context["filter_errors"][0]
+def test_a_refused_filter_is_never_served_from_the_page_cache_as_a_200(visitor, territory):
+    for _ in range(2):
+        assert visitor.get(LIST_URL, {"sector": "inconnu"}).status_code == 400
 
 
 @pytest.mark.parametrize("page", ["0", "abc", "99999", "-1", "1.5"])

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import OrganisationFactory
+from tests.factories import EpciFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def test_the_map_page_carries_its_filters_and_an_accessible_alternative(visitor,
 
 
 def test_only_the_embed_may_be_framed(visitor, db):
+    EpciFactory(siren="245901160")
     response = visitor.get(reverse("directory:map-embed"), {"epci": "245901160"})
     assert response.status_code == 200
     assert "X-Frame-Options" not in response
@@ -49,10 +50,26 @@ def test_only_the_embed_may_be_framed(visitor, db):
     assert map_config(response)["embed"] is True
 
 
-def test_map_page_with_bad_filters_explains_instead_of_failing(visitor, db):
+def test_map_page_with_bad_filters_answers_400_with_the_french_message(visitor, db):
     response = visitor.get(reverse("directory:map"), {"sector": "inconnu", "page": "x"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Un des filtres demandés n'est pas valide." in body
+    assert '<ul class="errorlist" id="id_sector_error"><li>Cette valeur n&#x27;est pas connue' in body
+    assert 'aria-describedby="id_sector_error"' in body
+    assert map_config(response)["dataUrl"] == reverse("directory:organisation-geojson")  # the page still renders
+
+
+def test_the_map_offers_no_sort_and_ignores_one(visitor, db):
+    response = visitor.get(reverse("directory:map"), {"sort": "hasard"})
     assert response.status_code == 200
-    assert "ignorés" in response.content.decode()
+    assert 'name="sort"' not in response.content.decode()
+
+
+def test_the_embed_says_when_a_filter_is_refused(visitor, db):
+    response = visitor.get(reverse("directory:map-embed"), {"departement": "75"})
+    assert response.status_code == 400
+    assert "Filtre « Département » : Cette valeur n&#x27;est pas connue pour ce filtre." in response.content.decode()
 
 
 def test_map_page_query_count_is_fixed(visitor, django_assert_num_queries, db):

@@ -196,7 +196,8 @@ def test_the_detail_page_tells_everything_about_the_document(visitor, library):
     assert "Magali Nayrac et Karine Attinault" in page
     assert f'href="{publication.get_download_url()}"' in page
     size = f"{publication.file_size / 1024:.1f}".replace(".", ",")
-    assert f"Télécharger le PDF ({size} Ko, 2 pages)" in visible_text(response)  # split() folds the NBSP
+    # Django's filesizeformat, in French (binary units); split() folds its NBSP.
+    assert f"Télécharger le PDF ({size} Kio, 2 pages)" in visible_text(response)
     for preview in publication.previews.all():
         assert preview.image.url in page
     assert 'alt="Page 1"' in page
