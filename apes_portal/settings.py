@@ -389,6 +389,12 @@ GEOCODER_CSV_TIMEOUT_SECONDS = _geocoder_env("CSV_TIMEOUT_SECONDS", 60, int)
 # A confirmed import geocodes its rows that have an address but only the commune's point (one batch).
 # Off under TESTING: tests turn it on against their local stub, never the real service.
 GEOCODER_GEOCODE_IMPORTS = env_bool("GEOCODER_GEOCODE_IMPORTS", default=not TESTING)
+# SIRENE checks (manage.py check_sirene, directory/sirene.py): the public API Recherche d'entreprises
+# allows 7 requests per second.
+SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "https://recherche-entreprises.api.gouv.fr/search")
+SIRENE_MAX_REQUESTS_PER_SECOND = env_int("SIRENE_MAX_REQUESTS_PER_SECOND", 7)
+SIRENE_TIMEOUT_SECONDS = env_int("SIRENE_TIMEOUT_SECONDS", 5)
+SIRENE_RETRIES = env_int("SIRENE_RETRIES", 3)
 # Imports run inside a transaction, so a dry run writes nothing and a failing file changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
