@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, data_version
-from directory.filters import OrganisationFeedFilterSet
+from directory.filters import OrganisationFilterSet
 from directory.schema import SCHEMA_VERSION
 from publications.models import Publication
 from territories.models import Dynamic, Partnership
@@ -28,7 +28,7 @@ ORGANISATION_EXAMPLE = "?departement=02&adherent=oui"
 def _organisation_filters():
     return [
         {"name": name, "label": filter_.label}
-        for name, filter_ in OrganisationFeedFilterSet.base_filters.items()
+        for name, filter_ in OrganisationFilterSet.base_filters.items()
         if name != "sort"
     ]
 
@@ -72,7 +72,7 @@ def datasets(request):
                     "schema": schema_url,
                 },
                 {
-                    "title": "GeoJSON lisible (noms de champs du schéma)",
+                    "title": "GeoJSON lisible (noms de champs du schéma ; accepte aussi bbox=ouest,sud,est,nord)",
                     "format": "GeoJSON",
                     "media_type": "application/geo+json",
                     "url": absolute(reverse("directory:organisation-open-geojson")),

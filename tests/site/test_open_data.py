@@ -46,7 +46,8 @@ def test_the_page_lists_every_dataset_with_licence_and_last_update(visitor, data
         reverse("directory:organisation-schema", args=["1.0.0"]),
     ):
         assert f"http://testserver{url}" in html
-    assert "<code>departement</code>" in html and "<code>bounds</code>" in html
+    assert "<code>departement</code>" in html and "<code>adherent</code>" in html
+    assert "accepte aussi bounds=ouest,sud,est,nord" in html  # the box, on the formats that take it
 
 
 def test_the_footer_links_to_the_catalogue(visitor):
