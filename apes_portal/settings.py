@@ -359,11 +359,42 @@ BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW", default=False)
 
 
 # --- Staff admin: geocoding and imports (directory/geocoding.py, directory/resources.py) ---
-# Base Adresse Nationale search API; the public service allows 50 requests/s per IP.
-BAN_API_URL = os.environ.get("BAN_API_URL", "https://api-adresse.data.gouv.fr/search/")
-BAN_MAX_REQUESTS_PER_SECOND = env_int("BAN_MAX_REQUESTS_PER_SECOND", 50)
-BAN_TIMEOUT_SECONDS = env_int("BAN_TIMEOUT_SECONDS", 3)
-BAN_MIN_SCORE = 0.5  # below this the BAN's best match is too uncertain to move a point
+# The IGN's Géoplateforme geocoder (the BAN's address API moved there): same parameters, 50 requests/s
+# per IP, and `<GEOCODER_API_URL>/csv` geocodes a CSV file in one request. The BAN_* names of the
+# previous release are still read, with a deprecation warning (directory/checks.py), until the next one.
+GEOCODER_DEPRECATED_SETTINGS = []
+
+
+def _geocoder_env(name, default, cast=str):
+    value = os.environ.get(f"GEOCODER_{name}")
+    if value is None and os.environ.get(f"BAN_{name}") is not None:
+        value = os.environ[f"BAN_{name}"]
+        GEOCODER_DEPRECATED_SETTINGS.append(f"BAN_{name}")
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return cast(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"GEOCODER_{name} must be a {cast.__name__}, got {value!r}.") from None
+
+
+GEOCODER_API_URL = _geocoder_env("API_URL", "https://data.geopf.fr/geocodage/search")
+GEOCODER_MAX_REQUESTS_PER_SECOND = _geocoder_env("MAX_REQUESTS_PER_SECOND", 50, int)
+GEOCODER_TIMEOUT_SECONDS = _geocoder_env("TIMEOUT_SECONDS", 3, int)
+GEOCODER_MIN_SCORE = 0.5  # below this the best match is too uncertain to move a point
+GEOCODER_REVIEW_SCORE = 0.7  # a point placed below this is flagged for staff review
+# Rows per request to the CSV endpoint; larger selections are sent in several files.
+GEOCODER_CSV_MAX_ROWS = _geocoder_env("CSV_MAX_ROWS", 5000, int)
+GEOCODER_CSV_TIMEOUT_SECONDS = _geocoder_env("CSV_TIMEOUT_SECONDS", 60, int)
+# A confirmed import geocodes its rows that have an address but only the commune's point (one batch).
+# Off under TESTING: tests turn it on against their local stub, never the real service.
+GEOCODER_GEOCODE_IMPORTS = env_bool("GEOCODER_GEOCODE_IMPORTS", default=not TESTING)
+# SIRENE checks (manage.py check_sirene, directory/sirene.py): the public API Recherche d'entreprises
+# allows 7 requests per second.
+SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "https://recherche-entreprises.api.gouv.fr/search")
+SIRENE_MAX_REQUESTS_PER_SECOND = env_int("SIRENE_MAX_REQUESTS_PER_SECOND", 7)
+SIRENE_TIMEOUT_SECONDS = env_int("SIRENE_TIMEOUT_SECONDS", 5)
+SIRENE_RETRIES = env_int("SIRENE_RETRIES", 3)
 # Imports run inside a transaction, so a dry run writes nothing and a failing file changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

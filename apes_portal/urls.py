@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from apes_portal import health, views
+from apes_portal import health, opendata, views
 from apes_portal.sitemaps import sitemaps
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("charte/", views.CharterView.as_view(), name="charter"),
     path("mentions-legales/", TemplateView.as_view(template_name="pages/legal.html"), name="legal"),
     path("accessibilite/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
+    path("donnees/", opendata.OpenDataView.as_view(), name="open-data"),
+    path("donnees/catalogue.jsonld", opendata.dcat_catalogue, name="open-data-dcat"),
     path("", include("directory.urls")),
     path("", include("apes_portal.territory_urls")),
     path("municipales-2026/", include("proposals.urls")),

@@ -274,3 +274,15 @@ class OrganisationDataFilterSet(OrganisationFilterSet):
     """The same filters for the data endpoints, plus a bounding box."""
 
     bbox = BoundingBoxFilter(label="Zone (ouest,sud,est,nord)")
+
+
+class OrganisationFeedFilterSet(OrganisationDataFilterSet):
+    """The data filters for the GoGoCarto feed, whose importers send the viewport as `bounds`."""
+
+    bounds = BoundingBoxFilter(
+        label="Zone (bounds)",
+        error_messages={
+            "invalid": "La zone (bounds) doit s'écrire ouest,sud,est,nord en degrés décimaux, "
+            "par exemple 2.9,50.5,3.2,50.7."
+        },
+    )

@@ -1,14 +1,22 @@
-"""Placing organisations from their address with the Base Adresse Nationale (BAN) API.
+"""Placing organisations from their address with the IGN's Géoplateforme geocoder (addresses of the BAN).
 
-The API (settings.BAN_API_URL) allows 50 requests per second per IP; a process-wide limiter keeps
-us under settings.BAN_MAX_REQUESTS_PER_SECOND. Short timeouts and a dedicated exception make an
-unreachable service a message for staff, never a blocked save or a 500. Written with urllib from
-the standard library: one GET and a JSON answer need no HTTP client dependency.
+One address: `GEOCODER_API_URL` (default https://data.geopf.fr/geocodage/search), 50 requests per second
+per IP; a process-wide limiter keeps us under `GEOCODER_MAX_REQUESTS_PER_SECOND`. Many addresses (an admin
+selection, the rows of an import): `geocode_batch`, one POST of a CSV file to `<GEOCODER_API_URL>/csv` per
+`GEOCODER_CSV_MAX_ROWS` rows. The score of each point is kept; a point placed with a score under
+`GEOCODER_REVIEW_SCORE` becomes a finding in the staff queue. Short timeouts and a dedicated exception
+make an unreachable service a message for staff, never a blocked save or a 500.
+
+Written with urllib from the standard library: a GET, one multipart POST and a JSON or CSV answer need
+no HTTP client dependency.
 """
 
+import csv
+import io
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from urllib.error import URLError
 from urllib.parse import urlencode
@@ -16,9 +24,16 @@ from urllib.request import Request, urlopen
 
 from django.conf import settings
 
+from directory.models import CheckFinding
 from territories.models import Commune
 
-DEFAULT_BAN_API_URL = "https://api-adresse.data.gouv.fr/search/"
+DEFAULT_API_URL = "https://data.geopf.fr/geocodage/search"
+SERVICE_NAME = "géocodeur de l'IGN (Géoplateforme)"
+USER_AGENT = "apes-portal (geocoding)"
+
+
+def _setting(name, default):
+    return getattr(settings, f"GEOCODER_{name}", default)
 
 
 class GeocodingUnavailable(Exception):
@@ -57,7 +72,7 @@ _limiter_lock = threading.Lock()
 
 def _get_limiter():
     global _limiter
-    rate = getattr(settings, "BAN_MAX_REQUESTS_PER_SECOND", 50)
+    rate = _setting("MAX_REQUESTS_PER_SECOND", 50)
     with _limiter_lock:
         if _limiter is None or abs(_limiter.interval - 1.0 / rate) > 1e-9:
             _limiter = RateLimiter(rate)
@@ -65,7 +80,7 @@ def _get_limiter():
 
 
 def geocode_address(address, postal_code="", city=""):
-    """Ask the BAN for the best match of an address; None when nothing is confident enough.
+    """Ask the geocoder for the best match of an address; None when nothing is confident enough.
 
     Raises GeocodingUnavailable when the service cannot be reached, times out or answers garbage.
     """
@@ -75,12 +90,12 @@ def geocode_address(address, postal_code="", city=""):
     params = {"q": query[:200], "limit": "1"}
     if postal_code and len(postal_code) == 5 and postal_code.isdigit():
         params["postcode"] = postal_code
-    url = f"{getattr(settings, 'BAN_API_URL', DEFAULT_BAN_API_URL)}?{urlencode(params)}"
-    request = Request(url, headers={"Accept": "application/json", "User-Agent": "apes-portal (geocoding)"})
+    url = f"{_setting('API_URL', DEFAULT_API_URL)}?{urlencode(params)}"
+    request = Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
 
     _get_limiter().wait()
     try:
-        with urlopen(request, timeout=getattr(settings, "BAN_TIMEOUT_SECONDS", 3)) as response:  # noqa: S310 (URL from settings)
+        with urlopen(request, timeout=_setting("TIMEOUT_SECONDS", 3)) as response:  # noqa: S310 (URL from settings)
             payload = json.load(response)
     except (URLError, OSError, ValueError) as exc:  # URLError covers HTTP errors; OSError timeouts and resets
         raise GeocodingUnavailable(str(exc)) from exc
@@ -100,7 +115,7 @@ def geocode_address(address, postal_code="", city=""):
         )
     except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
         raise GeocodingUnavailable(f"Réponse inattendue du service : {exc}") from exc
-    if result.score < getattr(settings, "BAN_MIN_SCORE", 0.5):
+    if result.score < _setting("MIN_SCORE", 0.5):
         return None
     if not (-90 <= result.latitude <= 90 and -180 <= result.longitude <= 180):
         return None
@@ -119,39 +134,143 @@ def geocode_organisation(organisation):
     result = geocode_address(organisation.address, organisation.postal_code, city)
     if result is None:
         return None
+    _place(organisation, result)
+    return result
+
+
+def _place(organisation, result):
+    """Store a geocoded point (and the commune of its INSEE code, when we know it) with its score."""
     organisation.latitude = result.latitude
     organisation.longitude = result.longitude
     organisation.location_is_approximate = False
-    update_fields = ["latitude", "longitude", "location_is_approximate", "updated_at"]
+    organisation.geocoding_score = result.score
+    update_fields = ["latitude", "longitude", "location_is_approximate", "geocoding_score", "updated_at"]
     if result.insee_code and (organisation.commune is None or organisation.commune.insee_code != result.insee_code):
         commune = Commune.objects.filter(insee_code=result.insee_code).first()
         if commune is not None:
             organisation.commune = commune
             update_fields.append("commune")
-    organisation._change_reason = "Géocodage (Base Adresse Nationale)"
+    organisation._change_reason = "Géocodage (Géoplateforme de l'IGN)"
     organisation.save(update_fields=update_fields)
-    return result
+    if result.score < _setting("REVIEW_SCORE", 0.7):
+        CheckFinding.file(
+            organisation,
+            CheckFinding.Kind.LOW_GEOCODING_SCORE,
+            f"Point placé avec un score de {result.score:.2f} : à vérifier sur la carte.",
+            {"adresse_envoyee": organisation.address, "adresse_trouvee": result.label, "score": result.score},
+        )
 
 
 @dataclass
 class GeocodingReport:
     located: list = field(default_factory=list)
+    to_review: list = field(default_factory=list)
     not_found: list = field(default_factory=list)
     without_address: list = field(default_factory=list)
+    not_done: list = field(default_factory=list)
+    requests: int = 0
     error: str = ""
 
 
 def geocode_organisations(organisations):
-    """Geocode many organisations; stop at the first sign that the service is down (no long wait per row)."""
+    """Geocode a selection or the rows of an import through the CSV endpoint; return a GeocodingReport.
+
+    One request per `GEOCODER_CSV_MAX_ROWS` organisations. When the service fails (timeout, 429, 5xx,
+    unreadable answer) the remaining organisations are left as they were and listed in `not_done`.
+    """
     report = GeocodingReport()
+    pending = []
     for organisation in organisations:
-        if not organisation.address:
-            report.without_address.append(organisation)
-            continue
+        (pending if organisation.address else report.without_address).append(organisation)
+    size = max(1, _setting("CSV_MAX_ROWS", 5000))
+    for start in range(0, len(pending), size):
+        chunk = pending[start : start + size]
         try:
-            result = geocode_organisation(organisation)
+            rows = _post_csv(chunk)
         except GeocodingUnavailable as exc:
             report.error = str(exc)
+            report.not_done.extend(pending[start:])
             break
-        (report.located if result else report.not_found).append(organisation)
+        report.requests += 1
+        by_id = {str(organisation.pk): organisation for organisation in chunk}
+        for row in rows:
+            organisation = by_id.pop(row.get("id", ""), None)
+            if organisation is None:
+                continue
+            result = _row_result(row)
+            if result is None:
+                report.not_found.append(organisation)
+                continue
+            _place(organisation, result)
+            report.located.append(organisation)
+            if result.score < _setting("REVIEW_SCORE", 0.7):
+                report.to_review.append(organisation)
+        report.not_found.extend(by_id.values())  # rows the service did not send back
     return report
+
+
+def _post_csv(organisations):
+    """POST the addresses as a CSV file; return the answer's rows as dicts. Raises GeocodingUnavailable."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "adresse", "code_postal", "commune"])
+    for organisation in organisations:
+        city = organisation.commune.name if organisation.commune_id else ""
+        writer.writerow([organisation.pk, organisation.address[:200], organisation.postal_code, city])
+    fields = [("columns", "adresse"), ("columns", "code_postal"), ("columns", "commune"), ("postcode", "code_postal")]
+    body, content_type = _multipart(fields, "data", "adresses.csv", buffer.getvalue().encode())
+    request = Request(
+        f"{_setting('API_URL', DEFAULT_API_URL).rstrip('/')}/csv",
+        data=body,
+        method="POST",
+        headers={"Content-Type": content_type, "Accept": "text/csv", "User-Agent": USER_AGENT},
+    )
+    _get_limiter().wait()
+    try:
+        with urlopen(request, timeout=_setting("CSV_TIMEOUT_SECONDS", 60)) as response:  # noqa: S310 (URL from settings)
+            text = response.read().decode("utf-8-sig")
+    except (URLError, OSError, ValueError) as exc:  # HTTP 429/5xx are URLErrors (HTTPError)
+        raise GeocodingUnavailable(str(exc)) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "id" not in reader.fieldnames:
+        raise GeocodingUnavailable("Réponse inattendue du service : pas de colonne id.")
+    return list(reader)
+
+
+def _multipart(fields, file_field, filename, content):
+    """A multipart/form-data body (urllib has no encoder; one small form does not justify a dependency)."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def _row_result(row):
+    """A GeocodedAddress from one answered row, or None when not found or too uncertain."""
+    if row.get("result_status", "ok") != "ok":
+        return None
+    try:
+        result = GeocodedAddress(
+            latitude=float(row.get("latitude") or row.get("result_latitude")),
+            longitude=float(row.get("longitude") or row.get("result_longitude")),
+            insee_code=row.get("result_citycode", ""),
+            label=row.get("result_label", ""),
+            score=float(row.get("result_score")),
+        )
+    except (TypeError, ValueError):
+        return None
+    if result.score < _setting("MIN_SCORE", 0.5):
+        return None
+    if not (-90 <= result.latitude <= 90 and -180 <= result.longitude <= 180):
+        return None
+    return result

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from directory.views import data, public, submissions
+from directory.views import data, opendata, public, submissions
 
 app_name = "directory"
 
@@ -14,6 +14,16 @@ urlpatterns = [
     path("carte/", public.MapView.as_view(), name="map"),
     path("carte/embed/", public.MapEmbedView.as_view(), name="map-embed"),
     path("api/organisations.geojson", data.organisations_geojson, name="organisation-geojson"),
+    # Open data for reusers (docs/open-data.md); the catalogue page /donnees/ is a site page.
+    path("donnees/organisations.geojson", opendata.organisations_geojson, name="organisation-open-geojson"),
+    path("donnees/organisations.gogocarto.json", opendata.organisations_gogocarto, name="organisation-gogocarto"),
+    path("donnees/organisations.<str:extension>", opendata.organisations_any, name="organisation-open-data"),
+    path("donnees/schemas/organisations/schema.json", opendata.organisations_schema, name="organisation-schema-latest"),
+    path(
+        "donnees/schemas/organisations/<str:version>/schema.json",
+        opendata.organisations_schema,
+        name="organisation-schema",
+    ),
     # Submissions to the staff (admin helper): membership, corrections, member space.
     path("adherer/", submissions.membership_apply, name="membership-apply"),
     path("adherer/merci/", submissions.membership_thanks, name="membership-thanks"),

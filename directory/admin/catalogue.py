@@ -1,6 +1,7 @@
 """Staff admin of the catalogue: organisations (with import, export, geocoding) and sectors."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory import geocoding, moderation
@@ -185,12 +187,12 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
         except geocoding.GeocodingUnavailable:
             messages.warning(
                 request,
-                "La Base Adresse Nationale ne répond pas : la fiche est enregistrée, mais le point n'a pas été "
+                f"Le {geocoding.SERVICE_NAME} ne répond pas : la fiche est enregistrée, mais le point n'a pas été "
                 "déplacé. Réessayez plus tard ou placez le point sur la carte.",
             )
             return
         if result is None:
-            messages.warning(request, "Adresse introuvable dans la Base Adresse Nationale : le point n'a pas bougé.")
+            messages.warning(request, f"Adresse introuvable par le {geocoding.SERVICE_NAME} : le point n'a pas bougé.")
         else:
             messages.info(request, f"Point placé à l'adresse « {result.label} » (code INSEE {result.insee_code}).")
 
@@ -227,11 +229,22 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
         )
         self.message_user(request, f"{count} organisation(s) marquée(s) adhérente(s).", messages.SUCCESS)
 
-    @admin.action(description="Géocoder l'adresse (Base Adresse Nationale)", permissions=["change"])
+    @admin.action(description="Géocoder les adresses (Géoplateforme de l'IGN, par lot)", permissions=["change"])
     def geocode(self, request, queryset):
         report = geocoding.geocode_organisations(queryset.select_related("commune"))
+        self.report_geocoding(request, report)
+
+    def report_geocoding(self, request, report):
+        """Say what the batch geocoder did, and what it did not do."""
         if report.located:
             self.message_user(request, f"{len(report.located)} organisation(s) placée(s) à leur adresse.")
+        if report.to_review:
+            names = ", ".join(o.name for o in report.to_review[:10])
+            self.message_user(
+                request,
+                f"Score faible, à vérifier (constats ouverts dans la file de vérification) : {names}.",
+                messages.WARNING,
+            )
         if report.not_found:
             names = ", ".join(o.name for o in report.not_found[:10])
             self.message_user(request, f"Adresse introuvable pour : {names}.", messages.WARNING)
@@ -240,10 +253,11 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
                 request, f"{len(report.without_address)} organisation(s) sans adresse, ignorée(s).", messages.WARNING
             )
         if report.error:
+            names = ", ".join(o.name for o in report.not_done[:10])
             self.message_user(
                 request,
-                "La Base Adresse Nationale ne répond pas : le géocodage s'est arrêté, rien n'a été perdu. "
-                "Réessayez plus tard.",
+                f"Le {geocoding.SERVICE_NAME} ne répond pas : {len(report.not_done)} organisation(s) non "
+                f"géocodée(s), laissée(s) telle(s) quelle(s) ({names}). Réessayez plus tard.",
                 messages.ERROR,
             )
 
@@ -259,7 +273,24 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
     def process_result(self, result, request):
         for warning in getattr(result, "duplicate_warnings", []):
             messages.warning(request, warning)
+        if settings.GEOCODER_GEOCODE_IMPORTS:
+            self._geocode_imported(request, result)
         return super().process_result(result, request)
+
+    def _geocode_imported(self, request, result):
+        """Place the imported rows that have an address but only their commune's point, in one batch."""
+        imported = [
+            row.object_id
+            for row in result.valid_rows()
+            if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE) and row.object_id
+        ]
+        organisations = (
+            Organisation.objects.filter(pk__in=imported, location_is_approximate=True)
+            .exclude(address="")
+            .select_related("commune")
+        )
+        if imported and organisations.exists():
+            self.report_geocoding(request, geocoding.geocode_organisations(organisations))
 
 
 @admin.register(Sector)

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from directory import moderation
 from directory.models import (
+    CheckFinding,
     CorrectionRequest,
     MembershipApplication,
     Organisation,
@@ -253,3 +254,40 @@ class OrganisationMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(CheckFinding)
+class CheckFindingAdmin(
+    moderation_actions(
+        noun="constat(s)",
+        approve_label="Marquer comme traités (fiche corrigée à la main si besoin)",
+        refuse_label="Écarter les constats sélectionnés",
+        approved="traité(s)",
+        refused="écarté(s)",
+    ),
+    SubmissionAdmin,
+    admin.ModelAdmin,
+):
+    """Findings of `check_sirene` and of the batch geocoder: evidence to read, nothing applied automatically."""
+
+    list_display = ["created_at", "organisation_link", "kind", "summary", "status"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["organisation__name", "summary"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["organisation_link", "kind", "summary", "evidence_list", "status", "created_at", "reviewed_at"]
+    fields = [
+        "organisation_link",
+        ("kind", "status"),
+        "summary",
+        "evidence_list",
+        ("created_at", "reviewed_at"),
+        "staff_notes",
+    ]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="éléments relevés")
+    def evidence_list(self, obj):
+        items = sorted((obj.evidence or {}).items())
+        if not items:
+            return "—"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} : {}</li>", items))

@@ -1,8 +1,9 @@
 """The directory's models: the catalogue (`catalogue`) and what the public and members submit about it
 (`submissions`). Import them from here: `from directory.models import Organisation`."""
 
-from .catalogue import Organisation, OrganisationQuerySet, Sector
+from .catalogue import Organisation, OrganisationQuerySet, Sector, SireneState
 from .submissions import (
+    CheckFinding,
     CorrectionRequest,
     MembershipApplication,
     OrganisationMembership,
@@ -12,6 +13,7 @@ from .submissions import (
 )
 
 __all__ = [
+    "CheckFinding",
     "CorrectionRequest",
     "MembershipApplication",
     "Organisation",
@@ -20,5 +22,6 @@ __all__ = [
     "ProposedChange",
     "ReviewStatus",
     "Sector",
+    "SireneState",
     "SubmissionQuerySet",
 ]

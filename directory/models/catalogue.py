@@ -51,6 +51,13 @@ class OrganisationQuerySet(PublishedQuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
+class SireneState(models.TextChoices):
+    """The administrative state of a legal unit or establishment in SIRENE."""
+
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Fermée"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", "Association"
@@ -145,11 +152,33 @@ class Organisation(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
+    # What the checks against public registries found (directory/geocoding.py, directory/sirene.py):
+    # recorded for staff, never applied to the record by themselves.
+    geocoding_score = models.FloatField(
+        "score du géocodage", null=True, blank=True, help_text="Confiance du géocodeur dans le point (0 à 1)."
+    )
+    sirene_checked_at = models.DateTimeField("vérifiée dans SIRENE le", null=True, blank=True, editable=False)
+    sirene_is_ess = models.BooleanField("ESS selon SIRENE", null=True, blank=True, editable=False)
+    sirene_is_siae = models.BooleanField("SIAE selon SIRENE", null=True, blank=True, editable=False)
+    sirene_state = models.CharField(
+        "état administratif (SIRENE)", max_length=10, choices=SireneState.choices, blank=True, editable=False
+    )
+    sirene_state_since = models.DateField("état SIRENE depuis le", null=True, blank=True, editable=False)
+
     # Normalised name, commune and descriptions, kept for indexed, accent-free search.
     search_text = models.TextField(editable=False, default="")
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_text",
+            "sirene_checked_at",
+            "sirene_is_ess",
+            "sirene_is_siae",
+            "sirene_state",
+            "sirene_state_since",
+        ]
+    )
 
     class Meta:
         ordering = ["name"]

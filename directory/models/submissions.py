@@ -256,3 +256,62 @@ class ProposedChange(Reviewed, models.Model):
         unknown = set(self.changes or {}) - set(self.EDITABLE_FIELDS)
         if unknown:
             raise ValidationError({"changes": f"Champs non modifiables : {', '.join(sorted(unknown))}."})
+
+
+class CheckFinding(Reviewed, models.Model):
+    """What an automatic check against a public registry found that staff should look at.
+
+    `manage.py check_sirene` and the batch geocoder file them; nothing is applied to the organisation:
+    staff read the evidence, edit the record by hand if needed, then mark the finding handled (accept) or
+    dismiss it (refuse). One open finding per organisation and kind at a time.
+    """
+
+    class Kind(models.TextChoices):
+        UNIT_CLOSED = "unit-closed", "Unité légale fermée (SIRENE)"
+        ESTABLISHMENT_CLOSED = "siret-closed", "Établissement fermé (SIRENE)"
+        UNKNOWN_SIRET = "siret-unknown", "SIRET introuvable (SIRENE)"
+        UNKNOWN_SIREN = "siren-unknown", "SIREN introuvable (SIRENE)"
+        MOVED = "moved", "Adresse différente dans SIRENE"
+        LOW_GEOCODING_SCORE = "geocoding", "Géocodage peu sûr"
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="check_findings"
+    )
+    kind = models.CharField("constat", max_length=20, choices=Kind.choices)
+    summary = models.CharField("résumé", max_length=300)
+    evidence = models.JSONField("éléments relevés", default=dict, blank=True)
+    status = models.CharField("statut", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.NEW)
+    staff_notes = models.TextField("notes internes", blank=True)
+    created_at = models.DateTimeField("relevé le", auto_now_add=True)
+    reviewed_at = models.DateTimeField("traité le", null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "constat de vérification automatique"
+        verbose_name_plural = "constats de vérification automatique"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(status="new"),
+                name="directory_checkfinding_one_open_per_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} : {self.organisation}"
+
+    def get_admin_url(self):
+        return reverse("admin:directory_checkfinding_change", args=[self.pk])
+
+    @classmethod
+    def file(cls, organisation, kind, summary, evidence):
+        """Open a finding, or refresh the evidence of the open one of that kind; return (finding, created)."""
+        finding, created = cls.objects.update_or_create(
+            organisation=organisation,
+            kind=kind,
+            status=ReviewStatus.NEW,
+            defaults={"summary": summary[:300], "evidence": evidence},
+        )
+        return finding, created

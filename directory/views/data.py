@@ -16,6 +16,7 @@ from core.data import LICENCE, cached_data_response, normalised_query
 from directory import geojson
 from directory.filters import OrganisationDataFilterSet, OrganisationFilterSet
 from directory.models import Organisation
+from directory.schema import COLUMN_NAMES, organisation_records
 
 GEOJSON_TYPE = "application/geo+json"
 
@@ -54,34 +55,6 @@ def organisations_geojson(request):
 
 
 CSV_DELIMITER = ";"  # what a French spreadsheet expects (the comma is its decimal separator)
-CSV_COLUMNS = [
-    "nom",
-    "type",
-    "forme juridique",
-    "SIREN",
-    "SIRET",
-    "adresse",
-    "code postal",
-    "commune",
-    "code INSEE",
-    "département",
-    "EPCI",
-    "SIREN EPCI",
-    "latitude",
-    "longitude",
-    "position approximative",
-    "site web",
-    "téléphone",
-    "adhérent de l'Apes",
-    "adhérent depuis",
-    "statut",
-    "fermée le",
-    "secteurs",
-    "thématiques",
-    "PTCE",
-    "présentation",
-    "fiche",
-]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -107,44 +80,28 @@ def _cell(value):
 
 
 def csv_rows(request, queryset):
-    kinds = dict(Organisation.Kind.choices)
-    statuses = dict(Organisation.Status.choices)
-    detail_prefix = request.build_absolute_uri(reverse("directory:organisation-list"))
-    yield CSV_COLUMNS
-    for organisation in queryset:
-        commune = organisation.commune
-        epci = commune.epci if commune else None
-        yield [
-            _cell(value)
-            for value in (
-                organisation.name,
-                kinds.get(organisation.kind, organisation.kind),
-                organisation.legal_form,
-                organisation.siren,
-                organisation.siret,
-                organisation.address,
-                organisation.postal_code,
-                commune.name if commune else "",
-                commune.insee_code if commune else "",
-                commune.department.name if commune else "",
-                epci.name if epci else "",
-                epci.siren if epci else "",
-                organisation.latitude,
-                organisation.longitude,
-                organisation.location_is_approximate,
-                organisation.website,
-                organisation.phone,
-                organisation.is_member,
-                organisation.member_since.isoformat() if organisation.member_since else "",
-                statuses.get(organisation.status, organisation.status),
-                organisation.closed_on.isoformat() if organisation.closed_on else "",
-                " | ".join(sector.name for sector in organisation.sectors.all()),
-                " | ".join(theme.name for theme in organisation.themes.all()),
-                " | ".join(ptce.name for ptce in organisation.ptces.all()),
-                organisation.short_description,
-                f"{detail_prefix}{organisation.slug}/",
-            )
-        ]
+    """The header (the schema's column names) then one row per organisation."""
+    yield COLUMN_NAMES
+    for _, values in organisation_records(queryset, detail_prefix(request)):
+        yield [_cell(value) for value in values]
+
+
+def detail_prefix(request):
+    """The absolute URL of the list: a detail page is this plus `<slug>/`."""
+    return request.build_absolute_uri(reverse("directory:organisation-list"))
+
+
+def export_queryset(queryset):
+    """`queryset` with what `directory.schema.organisation_record` reads, in a fixed number of queries."""
+    ptces = Organisation.objects.published().only("id", "name").order_by("name")
+    return (
+        queryset.select_related("commune__department", "commune__epci")
+        # The EPCI's boundary is the heaviest column joined here and the exports never print it:
+        # decoding it for every row cost a third of a full export (bench/RESULTS.md).
+        .defer("commune__epci__boundary", "search_text")
+        .prefetch_related("sectors", "themes", Prefetch("ptces", queryset=ptces))
+        .iterator(chunk_size=2000)
+    )
 
 
 @require_GET
@@ -160,15 +117,7 @@ def organisations_csv(request):
         filterset = OrganisationFilterSet(request.GET.copy())
         if not filterset.is_valid():
             return _bad_request(filterset)
-        ptces = Organisation.objects.published().only("id", "name").order_by("name")
-        queryset = (
-            filterset.qs.select_related("commune__department", "commune__epci")
-            # The EPCI's boundary is the heaviest column joined here and the CSV never prints it:
-            # decoding it for every row cost a third of a full export (bench/RESULTS.md).
-            .defer("commune__epci__boundary", "search_text")
-            .prefetch_related("sectors", "themes", Prefetch("ptces", queryset=ptces))
-            .iterator(chunk_size=2000)
-        )
+        queryset = export_queryset(filterset.qs)
         writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
 
         def stream():

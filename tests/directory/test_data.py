@@ -200,13 +200,13 @@ def test_csv_export(visitor, actors):
     assert "Caché" not in by_name
     velo = by_name["La Maison du Vélo"]
     assert velo["commune"] == "Valenciennes"
-    assert velo["code INSEE"] == "59606"
-    assert velo["EPCI"] == "CA Valenciennes Métropole"
-    assert velo["adhérent de l'Apes"] == "oui"
+    assert velo["code_insee"] == "59606"
+    assert velo["epci"] == "CA Valenciennes Métropole"
+    assert velo["adherent_apes"] == "oui"
     assert velo["latitude"] == "50.35891"
-    assert velo["fiche"].endswith("/annuaire/maison-du-velo/")
+    assert velo["lien_source"].endswith("/annuaire/maison-du-velo/")
     assert by_name["Épicerie solidaire"]["secteurs"] == "Alimentation"
-    assert by_name["La boîte Atout"]["fermée le"] == "2021-01-01"
+    assert by_name["La boîte Atout"]["date_fermeture"] == "2021-01-01"
     assert "secret@example.org" not in str(rows)  # emails stay protected
 
 

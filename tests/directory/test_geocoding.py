@@ -1,11 +1,22 @@
-"""Geocoding with the Base Adresse Nationale, against a local stub server (never the internet)."""
+"""Geocoding with the IGN's Géoplateforme (one address, or a batch through its CSV endpoint), against a local
+stub server (never the internet)."""
+
+import csv
+import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from apes_portal import settings as app_settings
 from directory import geocoding
-from directory.models import Organisation
-from tests.directory.conftest import ban_feature
+from directory.checks import deprecated_geocoder_settings
+from directory.models import CheckFinding, Organisation
+from tests.directory.conftest import NOT_FOUND, ban_feature, csv_result
+from tests.directory.test_admin_import import import_file
 from tests.factories import CommuneFactory, OrganisationFactory
 from tests.formdata import form_values
 
@@ -28,7 +39,7 @@ def geocode_action(client, organisations):
 def test_action_places_organisations_and_stores_the_insee_code(administrator_client, ban_stub, commune, saint_saulve):
     organisation = OrganisationFactory(address="10 rue Jean Jaurès", postal_code="59880", commune=commune)
     assert organisation.location_is_approximate
-    ban_stub.respond = lambda query: ban_feature(50.3721, 3.5569, "59544", "10 Rue Jean Jaurès 59880 Saint-Saulve")
+    ban_stub.respond_csv = lambda row: csv_result(50.3721, 3.5569, "59544", "10 Rue Jean Jaurès 59880 Saint-Saulve")
 
     response = geocode_action(administrator_client, [organisation])
     assert "1 organisation(s) placée(s) à leur adresse." in response.text
@@ -37,10 +48,15 @@ def test_action_places_organisations_and_stores_the_insee_code(administrator_cli
     assert (organisation.latitude, organisation.longitude) == (50.3721, 3.5569)
     assert organisation.commune == saint_saulve  # from the INSEE code returned
     assert not organisation.location_is_approximate
-    assert organisation.history.first().history_change_reason == "Géocodage (Base Adresse Nationale)"
-    query = ban_stub.requests[0]
-    assert query["q"] == [f"10 rue Jean Jaurès 59880 {commune.name}"]
-    assert query["postcode"] == ["59880"]
+    assert organisation.geocoding_score == 0.9
+    assert organisation.history.first().history_change_reason == "Géocodage (Géoplateforme de l'IGN)"
+    [sent] = ban_stub.csv_requests
+    assert sent["path"] == "/search/csv"
+    assert sent["form"] == {"columns": ["adresse", "code_postal", "commune"], "postcode": ["code_postal"]}
+    assert sent["rows"] == [
+        {"id": str(organisation.pk), "adresse": "10 rue Jean Jaurès", "code_postal": "59880", "commune": commune.name}
+    ]
+    assert ban_stub.requests == []  # no one-by-one search
 
 
 def test_action_reports_addresses_not_found_and_missing(administrator_client, ban_stub):
@@ -52,7 +68,7 @@ def test_action_reports_addresses_not_found_and_missing(administrator_client, ba
     assert "1 organisation(s) sans adresse, ignorée(s)." in response.text
     unknown.refresh_from_db()
     assert (unknown.latitude, unknown.longitude) == before
-    assert len(ban_stub.requests) == 1  # no request for an empty address
+    assert [row["id"] for row in ban_stub.csv_requests[0]["rows"]] == [str(unknown.pk)]  # not the empty address
 
 
 def test_low_score_does_not_move_the_point(ban_stub):
@@ -68,7 +84,7 @@ def test_service_down_is_a_message_not_an_error(administrator_client, ban_down):
     second = OrganisationFactory(address="2 rue de Paris", postal_code="59300")
     response = geocode_action(administrator_client, [first, second])
     assert response.status_code == 200
-    assert "La Base Adresse Nationale ne répond pas" in response.text
+    assert "ne répond pas : 2 organisation(s) non géocodée(s), laissée(s) telle(s) quelle(s)" in response.text
 
 
 def test_garbage_answer_counts_as_unavailable(ban_stub):
@@ -84,6 +100,7 @@ def test_save_with_geocoding_when_the_service_is_down_is_not_blocked(administrat
     response = administrator_client.post(url, data, follow=True)
     assert response.status_code == 200
     assert "la fiche est enregistrée, mais le point n&#x27;a pas été déplacé" in response.text
+    assert "Géoplateforme" in response.text
     organisation.refresh_from_db()
     assert organisation.address == "5 place du Marché"
 
@@ -116,7 +133,7 @@ def test_rate_limiter_spaces_requests_at_50_per_second(monkeypatch):
 
 
 def test_every_request_goes_through_the_limiter(ban_stub, monkeypatch, settings):
-    settings.BAN_MAX_REQUESTS_PER_SECOND = 50
+    settings.GEOCODER_MAX_REQUESTS_PER_SECOND = 50
     calls = []
     limiter = geocoding._get_limiter()
     monkeypatch.setattr(limiter, "wait", lambda: calls.append(1))
@@ -124,3 +141,95 @@ def test_every_request_goes_through_the_limiter(ban_stub, monkeypatch, settings)
         geocoding.geocode_address(f"{number} rue de Lille", "59000", "Lille")
     assert len(calls) == 3
     assert Organisation.objects.count() == 0
+
+
+def test_one_request_carries_the_whole_selection_up_to_the_row_limit(ban_stub, settings):
+    settings.GEOCODER_CSV_MAX_ROWS = 2
+    organisations = [OrganisationFactory(address=f"{number} rue de Lille", postal_code="59000") for number in range(5)]
+    ban_stub.respond_csv = lambda row: csv_result(50.6, 3.0, "", score=0.95)
+    report = geocoding.geocode_organisations(Organisation.objects.select_related("commune"))
+    assert [len(sent["rows"]) for sent in ban_stub.csv_requests] == [2, 2, 1]
+    assert report.requests == 3
+    assert sorted(o.pk for o in report.located) == sorted(o.pk for o in organisations)
+
+
+def test_low_scores_are_placed_but_flagged_for_review(administrator_client, ban_stub):
+    doubtful = OrganisationFactory(name="Adresse douteuse", address="route de la gare", postal_code="59300")
+    weak = OrganisationFactory(name="Trop incertaine", address="lieu-dit", postal_code="59300")
+    scores = {str(doubtful.pk): 0.6, str(weak.pk): 0.3}
+    ban_stub.respond_csv = lambda row: csv_result(50.35, 3.52, "", "Route de la Gare", score=scores[row["id"]])
+    response = geocode_action(administrator_client, [doubtful, weak])
+    assert "Score faible, à vérifier" in response.text and "Adresse douteuse" in response.text
+    assert "Adresse introuvable pour : Trop incertaine." in response.text
+    doubtful.refresh_from_db()
+    assert (doubtful.latitude, doubtful.geocoding_score) == (50.35, 0.6)
+    finding = CheckFinding.objects.get()
+    assert (finding.organisation, finding.kind) == (doubtful, CheckFinding.Kind.LOW_GEOCODING_SCORE)
+    assert finding.evidence == {
+        "adresse_envoyee": "route de la gare",
+        "adresse_trouvee": "Route de la Gare",
+        "score": 0.6,
+    }
+    weak.refresh_from_db()
+    assert weak.geocoding_score is None and weak.location_is_approximate
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_refusing_service_leaves_every_record_as_it_was(administrator_client, ban_stub, status):
+    organisation = OrganisationFactory(name="En attente", address="1 rue de Paris", postal_code="59300")
+    before = Organisation.objects.values().get(pk=organisation.pk)
+    ban_stub.csv_status = status
+    response = geocode_action(administrator_client, [organisation])
+    assert response.status_code == 200
+    assert "1 organisation(s) non géocodée(s), laissée(s) telle(s) quelle(s) (En attente)" in response.text
+    assert Organisation.objects.values().get(pk=organisation.pk) == before
+
+
+def test_rows_the_service_drops_or_does_not_find_are_reported(ban_stub):
+    found = OrganisationFactory(address="1 rue de Paris", postal_code="59300")
+    missing = OrganisationFactory(address="2 rue de Paris", postal_code="59300")
+    ban_stub.respond_csv = lambda row: csv_result(50.3, 3.5, "") if row["id"] == str(found.pk) else NOT_FOUND
+    report = geocoding.geocode_organisations(Organisation.objects.select_related("commune"))
+    assert [o.pk for o in report.located] == [found.pk]
+    assert [o.pk for o in report.not_found] == [missing.pk]
+
+
+def test_the_default_endpoint_is_the_geoplateforme():
+    """A fresh process with no geocoder variable set reads the IGN's endpoint."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GEOCODER_", "BAN_"))}
+    code = "from apes_portal import settings; print(settings.GEOCODER_API_URL, settings.GEOCODER_DEPRECATED_SETTINGS)"
+    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "https://data.geopf.fr/geocodage/search []"
+
+
+def test_old_ban_settings_are_read_for_one_release_with_a_warning(monkeypatch, settings):
+    monkeypatch.delenv("GEOCODER_TIMEOUT_SECONDS", raising=False)
+    monkeypatch.setenv("BAN_TIMEOUT_SECONDS", "7")
+    monkeypatch.setattr(app_settings, "GEOCODER_DEPRECATED_SETTINGS", [])
+    assert app_settings._geocoder_env("TIMEOUT_SECONDS", 3, int) == 7
+    settings.GEOCODER_DEPRECATED_SETTINGS = app_settings.GEOCODER_DEPRECATED_SETTINGS
+    [warning] = deprecated_geocoder_settings(None)
+    assert warning.id == "directory.W001"
+    assert "BAN_TIMEOUT_SECONDS" in warning.msg and "GEOCODER_TIMEOUT_SECONDS" in warning.hint
+    monkeypatch.setenv("GEOCODER_TIMEOUT_SECONDS", "4")
+    assert app_settings._geocoder_env("TIMEOUT_SECONDS", 3, int) == 4  # the new name wins
+
+
+def test_a_confirmed_import_geocodes_its_rows_in_one_batch(administrator_client, ban_stub, settings):
+    settings.GEOCODER_GEOCODE_IMPORTS = True
+    CommuneFactory(insee_code="59606", name="Valenciennes", slug="valenciennes", postal_codes=["59300"])
+    rows = [
+        {"nom": "Atelier vélo", "type": "association", "adresse": "3 rue du Quesnoy", "code_postal": "59300"},
+        {"nom": "Sans adresse", "type": "association", "adresse": "", "code_postal": "59300"},
+    ]
+    upload = io.StringIO()
+    writer = csv.DictWriter(upload, fieldnames=[*rows[0], "code_insee"])
+    writer.writeheader()
+    writer.writerows({**row, "code_insee": "59606"} for row in rows)
+    ban_stub.respond_csv = lambda row: csv_result(50.357, 3.525, "59606", "3 Rue du Quesnoy 59300 Valenciennes")
+    response = import_file(administrator_client, SimpleUploadedFile("import.csv", upload.getvalue().encode()), "0")
+    assert "1 organisation(s) placée(s) à leur adresse." in response.text
+    [sent] = ban_stub.csv_requests
+    assert [row["adresse"] for row in sent["rows"]] == ["3 rue du Quesnoy"]
+    atelier = Organisation.objects.get(name="Atelier vélo")
+    assert (atelier.latitude, atelier.longitude, atelier.location_is_approximate) == (50.357, 3.525, False)

@@ -1,0 +1,221 @@
+"""`/donnees/`: the catalogue of the portal's open data, as a page and as DCAT in JSON-LD.
+
+A site page (floor 5) because it lists every app's datasets. Each dataset says what it holds, its licence,
+its last update, its schema, its filters and an example; the JSON-LD says the same in DCAT terms
+(dcat:Catalog / dcat:Dataset / dcat:Distribution), the vocabulary data.gouv.fr-style harvesters read.
+Last updates: the directory's data version, and the latest `updated_at` of the other families (three
+aggregate queries, no per-row work).
+"""
+
+import datetime
+import json
+
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, data_version
+from directory.filters import OrganisationFilterSet
+from directory.schema import SCHEMA_VERSION
+from publications.models import Publication
+from territories.models import Dynamic, Partnership
+
+ORGANISATION_EXAMPLE = "?departement=02&adherent=oui"
+
+
+def _organisation_filters():
+    return [
+        {"name": name, "label": filter_.label}
+        for name, filter_ in OrganisationFilterSet.base_filters.items()
+        if name != "sort"
+    ]
+
+
+def _latest(queryset):
+    value = queryset.aggregate(latest=Max("updated_at"))["latest"]
+    return timezone.localtime(value) if value else None
+
+
+def datasets(request):
+    """The catalogue's datasets, each a dict the page and the JSON-LD both read."""
+    absolute = request.build_absolute_uri
+    directory_version = data_version("directory")
+    organisations_modified = timezone.localtime(
+        datetime.datetime.fromtimestamp(directory_version["modified"], tz=datetime.UTC)
+    )
+    schema_url = absolute(reverse("directory:organisation-schema", args=[SCHEMA_VERSION]))
+    return [
+        {
+            "slug": "organisations",
+            "title": "Annuaire des acteurs de l'économie solidaire",
+            "description": (
+                "Les structures publiées dans l'annuaire : adhérents, collectivités partenaires, PTCE, structures "
+                "d'accompagnement. Nom, type, codes SIREN et SIRET, adresse, commune et codes officiels, position, "
+                "secteurs et thématiques, adhésion au réseau. Les courriels ne sont jamais exportés."
+            ),
+            "modified": organisations_modified,
+            "schema": schema_url,
+            "filters": _organisation_filters(),
+            "filters_note": (
+                "La requête de l'annuaire s'applique à chaque format : une adresse copiée de /annuaire/ donne les "
+                "mêmes structures. Un paramètre inconnu est refusé (erreur 400 avec la liste des paramètres admis)."
+            ),
+            "distributions": [
+                {
+                    "title": "CSV (séparateur point-virgule, UTF-8)",
+                    "format": "CSV",
+                    "media_type": "text/csv",
+                    "url": absolute(reverse("directory:organisation-export-csv")),
+                    "example": absolute(reverse("directory:organisation-export-csv")) + ORGANISATION_EXAMPLE,
+                    "schema": schema_url,
+                },
+                {
+                    "title": "GeoJSON lisible (noms de champs du schéma ; accepte aussi bbox=ouest,sud,est,nord)",
+                    "format": "GeoJSON",
+                    "media_type": "application/geo+json",
+                    "url": absolute(reverse("directory:organisation-open-geojson")),
+                    "example": absolute(reverse("directory:organisation-open-geojson")) + ORGANISATION_EXAMPLE,
+                    "schema": schema_url,
+                },
+                {
+                    "title": "Flux GoGoCarto / Transiscope (JSON, accepte aussi bounds=ouest,sud,est,nord)",
+                    "format": "JSON",
+                    "media_type": "application/json",
+                    "url": absolute(reverse("directory:organisation-gogocarto")),
+                    "example": absolute(reverse("directory:organisation-gogocarto")) + "?bounds=2.9,50.5,3.2,50.7",
+                },
+                {
+                    "title": "GeoJSON compact de la carte (clés d'une lettre, pour l'affichage)",
+                    "format": "GeoJSON",
+                    "media_type": "application/geo+json",
+                    "url": absolute(reverse("directory:organisation-geojson")),
+                    "example": absolute(reverse("directory:organisation-geojson")) + "?bbox=2.9,50.5,3.2,50.7",
+                },
+            ],
+        },
+        {
+            "slug": "epci",
+            "title": "Contours des intercommunalités (EPCI) et partenariats",
+            "description": (
+                "Les EPCI des Hauts-de-France avec leur contour (issu du Code officiel géographique), leur "
+                "population, leur département et leur partenariat éventuel avec l'Apes."
+            ),
+            "modified": _latest(Partnership.objects.all()),
+            "distributions": [
+                {
+                    "title": "GeoJSON",
+                    "format": "GeoJSON",
+                    "media_type": "application/geo+json",
+                    "url": absolute(reverse("territories:epci-geojson")),
+                    "example": absolute(reverse("territories:epci-geojson")),
+                }
+            ],
+        },
+        {
+            "slug": "dynamiques",
+            "title": "Dynamiques territoriales",
+            "description": (
+                "Les dynamiques territoriales suivies par le réseau, classées dans ses neuf thématiques, placées "
+                "sur leur commune ou leur intercommunalité."
+            ),
+            "modified": _latest(Dynamic.objects.published()),
+            "distributions": [
+                {
+                    "title": "GeoJSON",
+                    "format": "GeoJSON",
+                    "media_type": "application/geo+json",
+                    "url": absolute(reverse("territories:dynamic-geojson")),
+                    "example": absolute(reverse("territories:dynamic-geojson")),
+                }
+            ],
+        },
+        {
+            "slug": "publications",
+            "title": "Publications de l'Apes",
+            "description": "Les carnets de l'Apes, ses plaidoyers et les études publiées, les plus récents d'abord.",
+            "modified": _latest(Publication.objects.published()),
+            "distributions": [
+                {
+                    "title": "Flux Atom",
+                    "format": "Atom",
+                    "media_type": "application/atom+xml",
+                    "url": absolute(reverse("publications:publication-feed")),
+                    "example": absolute(reverse("publications:publication-feed")),
+                }
+            ],
+        },
+    ]
+
+
+class OpenDataView(TemplateView):
+    template_name = "pages/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["datasets"] = datasets(self.request)
+        context["licence"] = LICENCE
+        context["licence_url"] = LICENCE_URL
+        return context
+
+
+@require_GET
+def dcat_catalogue(request):
+    """`/donnees/catalogue.jsonld`: the catalogue in DCAT (JSON-LD); the body's hash is its ETag."""
+    return cached_data_response(
+        request,
+        kind="dcat",
+        build=lambda: json.dumps(dcat_document(request), ensure_ascii=False, indent=2).encode(),
+        content_type="application/ld+json",
+    )
+
+
+def dcat_document(request):
+    page = request.build_absolute_uri(reverse("open-data"))
+    publisher = {"@type": "foaf:Organization", "foaf:name": ATTRIBUTION}
+    entries = []
+    for dataset in datasets(request):
+        entry = {
+            "@id": f"{page}#{dataset['slug']}",
+            "@type": "dcat:Dataset",
+            "dct:identifier": dataset["slug"],
+            "dct:title": dataset["title"],
+            "dct:description": dataset["description"],
+            "dct:license": LICENCE_URL,
+            "dct:publisher": publisher,
+            "dct:spatial": "Hauts-de-France",
+            "dct:language": "fr",
+            "dcat:landingPage": f"{page}#{dataset['slug']}",
+            "dcat:distribution": [
+                {
+                    "@type": "dcat:Distribution",
+                    "dct:title": distribution["title"],
+                    "dct:format": distribution["format"],
+                    "dcat:mediaType": distribution["media_type"],
+                    "dcat:accessURL": distribution["url"],
+                    "dcat:downloadURL": distribution["url"],
+                    "dct:license": LICENCE_URL,
+                    **({"dct:conformsTo": distribution["schema"]} if distribution.get("schema") else {}),
+                }
+                for distribution in dataset["distributions"]
+            ],
+        }
+        if dataset["modified"]:
+            entry["dct:modified"] = dataset["modified"].isoformat()
+        entries.append(entry)
+    document = {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+        },
+        "@id": page,
+        "@type": "dcat:Catalog",
+        "dct:title": "Données ouvertes de l'Apes Hauts-de-France",
+        "dct:language": "fr",
+        "dct:license": LICENCE_URL,
+        "dct:publisher": publisher,
+        "dcat:dataset": entries,
+    }
+    return document
