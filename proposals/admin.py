@@ -39,7 +39,6 @@ class CampaignAdmin(SimpleHistoryAdmin):
         ("Texte", {"fields": ["introduction", "context"]}),
     ]
 
-
     @admin.display(description="phase")
     def phase_display(self, obj):
         return obj.phase.label
@@ -184,11 +183,7 @@ class CommitmentAdmin(
                 and CommitmentUpdate.objects.filter(pk=update.pk, review=CommitmentUpdate.Review.PUBLISHED).exists()
             )
             update.save()
-            if (
-                update.review == CommitmentUpdate.Review.PUBLISHED
-                and not was_published
-                and form.instance.is_public
-            ):
+            if update.review == CommitmentUpdate.Review.PUBLISHED and not was_published and form.instance.is_public:
                 send_update_published_email(request, update)
         formset.save_m2m()
 

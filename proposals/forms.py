@@ -191,6 +191,9 @@ class ProposedUpdateForm(HoneypotFormMixin, forms.ModelForm):
         self.fields["proposal"].required = True
         self.fields["proposal"].empty_label = "— Choisir la mesure —"
         self.fields["note"].required = True
+        self.fields["evidence_url"].error_messages["invalid"] = (
+            "Indiquez une adresse web complète commençant par http:// ou https://."
+        )
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()[:4000]

@@ -22,9 +22,7 @@ def _send(commitment, name, context):
 
 def proposal_link(request, commitment):
     """The signed, expiring link through which the team proposes a follow-up update."""
-    return request.build_absolute_uri(
-        reverse("proposals:update-propose", kwargs={"token": commitment.update_token()})
-    )
+    return request.build_absolute_uri(reverse("proposals:update-propose", kwargs={"token": commitment.update_token()}))
 
 
 def send_confirmation_email(request, commitment):

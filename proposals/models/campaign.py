@@ -135,9 +135,7 @@ class ProposalQuerySet(models.QuerySet):
     def with_commitment_counts(self):
         """Annotate each proposal with the number of public (validated) commitments to it."""
         return self.annotate(
-            commitment_count=Count(
-                "commitments", filter=Q(commitments__status=VALIDATED), distinct=True
-            )
+            commitment_count=Count("commitments", filter=Q(commitments__status=VALIDATED), distinct=True)
         )
 
 
@@ -180,5 +178,3 @@ class Proposal(models.Model):
 
     def get_absolute_url(self):
         return f"{self.axis.campaign.get_absolute_url()}#{self.slug}"
-
-

@@ -44,9 +44,9 @@ class CommitmentQuerySet(models.QuerySet):
     def with_status(self, status):
         """Commitments with at least one measure whose latest published update has `status` ("engage": none yet)."""
         latest = CommitmentUpdate.objects.published().filter(commitment=models.OuterRef("commitment"))
-        latest = latest.filter(
-            Q(proposal=models.OuterRef("proposal")) | Q(proposal__isnull=True)
-        ).order_by("-date", "-pk")
+        latest = latest.filter(Q(proposal=models.OuterRef("proposal")) | Q(proposal__isnull=True)).order_by(
+            "-date", "-pk"
+        )
         pairs = Commitment.proposals.through.objects.annotate(
             latest_status=models.Subquery(latest.values("status")[:1])
         )
@@ -364,7 +364,9 @@ class UpdateQuerySet(models.QuerySet):
         )
 
 
-http_urls = URLValidator(schemes=["http", "https"], message="Indiquez une adresse web commençant par http:// ou https://.")
+http_urls = URLValidator(
+    schemes=["http", "https"], message="Indiquez une adresse web commençant par http:// ou https://."
+)
 
 
 class CommitmentUpdate(models.Model):
@@ -438,8 +440,10 @@ class CommitmentUpdate(models.Model):
         return f"{self.commitment.get_absolute_url()}#suivi-{self.pk}"
 
     def clean(self):
-        if self.proposal_id and self.commitment_id and self.proposal_id not in set(
-            self.commitment.proposals.values_list("pk", flat=True)
+        if (
+            self.proposal_id
+            and self.commitment_id
+            and self.proposal_id not in set(self.commitment.proposals.values_list("pk", flat=True))
         ):
             raise ValidationError({"proposal": "Cette mesure ne fait pas partie de l'engagement."})
 

@@ -184,4 +184,3 @@ def term_summary(campaign):
     )
     latest = list(CommitmentUpdate.objects.public().filter(commitment__campaign=campaign)[:LATEST_UPDATES_SHOWN])
     return {"totals": totals, "teams_with_done": done, "latest": latest}
-

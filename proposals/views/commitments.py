@@ -77,8 +77,6 @@ def commitment_confirm(request, token):
     return render(request, "proposals/confirm.html", {"commitment": commitment, "proposals": proposals})
 
 
-
-
 @require_http_methods(["GET", "POST"])
 @rate_limited("proposals-update", "20/h")
 def update_propose(request, token):

@@ -92,9 +92,9 @@ def local_actors(commitment, measures):
         for measure in measures:
             measure.actors = []
         return
-    matching = Q(
-        pk__in=Organisation.sectors.through.objects.filter(sector__in=sector_ids).values("organisation")
-    ) | Q(pk__in=Organisation.themes.through.objects.filter(theme__in=theme_ids).values("organisation"))
+    matching = Q(pk__in=Organisation.sectors.through.objects.filter(sector__in=sector_ids).values("organisation")) | Q(
+        pk__in=Organisation.themes.through.objects.filter(theme__in=theme_ids).values("organisation")
+    )
     candidates = (
         Organisation.objects.published()
         .in_epci(epci)
@@ -148,7 +148,7 @@ class CommitmentDetailView(DetailView):
 def measure_detail(request, slug):
     """/municipales-2026/mesures/<slug>/: how many teams committed to a measure, where they stand (chart + table)."""
     campaign = get_current_campaign()
-    proposal = get_object_or_404(Proposal.objects.select_related("axis"), slug=slug, axis__campaign=campaign)
+    proposal = get_object_or_404(Proposal.objects.select_related("axis__campaign"), slug=slug, axis__campaign=campaign)
     commitments = list(
         Commitment.objects.filter(campaign=campaign, proposals=proposal)
         .public()
@@ -199,7 +199,12 @@ def build_commitment_collection():
         .select_related("commune", "epci")
         .prefetch_related(
             Prefetch("proposals", queryset=Proposal.objects.only("pk")),
-            Prefetch("updates", queryset=CommitmentUpdate.objects.published().only("pk", "commitment", "proposal", "date", "status", "review")),
+            Prefetch(
+                "updates",
+                queryset=CommitmentUpdate.objects.published().only(
+                    "pk", "commitment", "proposal", "date", "status", "review"
+                ),
+            ),
         )
         .order_by("pk")
     )
@@ -239,4 +244,3 @@ def build_commitment_collection():
         place["properties"]["progressClass"] = min(classes, key=order.index)
     document = {"type": "FeatureCollection", "features": list(places.values())}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-
