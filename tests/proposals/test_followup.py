@@ -298,3 +298,13 @@ def test_validation_mail_and_confirmation_mail_list_what_matters(client, adminis
     assert "publié" in mail.outbox[-1].subject
     assert commitment.get_absolute_url() in mail.outbox[-1].body
     assert "/engagements/proposer-un-suivi/" in mail.outbox[-1].body
+
+
+def test_epci_page_commitments_query_count(visitor, followed, places, django_assert_num_queries):
+    """Three teams, no organisation: the page's own 9 queries, then commitments, their measures, their updates."""
+    for commune in (places["valenciennes"], places["marly"]):
+        CommitmentFactory(campaign=followed["commitment"].campaign, commune=commune, proposals=[followed["first"]])
+    epci = places["valenciennes_epci"]
+    with django_assert_num_queries(12):
+        response = visitor.get(reverse("territories:epci-detail", kwargs={"slug": epci.slug}))
+    assert response.content.decode().count("proposals-epci-commitments") == 1
