@@ -351,6 +351,8 @@ SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_
 COMMITMENT_CONFIRMATION_MAX_AGE = env_int("COMMITMENT_CONFIRMATION_MAX_AGE", 7 * 24 * 3600)
 # Submissions of the commitment form per client IP (django-ratelimit rate syntax).
 COMMITMENT_RATE = os.environ.get("COMMITMENT_RATE", "5/h")
+# Links sent to an elected team to propose a follow-up update of its commitment (proposals).
+COMMITMENT_UPDATE_LINK_MAX_AGE = env_int("COMMITMENT_UPDATE_LINK_MAX_AGE", 30 * 24 * 3600)
 
 # --- bench: the benchmark's "stack ceiling" -------------------------------------------------------
 # Only bench/run.py turns this on (on its own gunicorn): it adds /_bench/trivial/, a view doing no

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core.maps import map_config
 from core.views import FilteredListMixin
 from directory.models import Organisation
+from proposals.models import Commitment
 from publications.models import Publication
 from territories.filters import DynamicFilterSet, InitiativeFilterSet
 from territories.models import (
@@ -99,6 +100,8 @@ class EpciDetailView(DetailView):
             organisations=organisations.select_related("commune")[:EPCI_ORGANISATIONS_SHOWN],
             organisation_count=organisation_count,
             organisations_truncated=organisation_count > EPCI_ORGANISATIONS_SHOWN,
+            # Municipales 2026: the commitments of the territory's teams and where their measures stand.
+            commitments=list(Commitment.objects.filter(epci=epci).for_public_list()),
             directory_link=directory_url(epci=epci.siren),
             map_config=map_config(
                 boundary=epci.boundary,

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.admin.moderation import moderation_actions
+from proposals.mails import send_update_published_email, send_validated_email
 from proposals.models import Axis, Campaign, Commitment, CommitmentUpdate, Proposal
 
 
@@ -20,7 +21,7 @@ class AxisInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "year", "is_published", "commitments_open", "updated_at"]
+    list_display = ["title", "year", "first_round_on", "second_round_on", "phase_display", "is_published", "updated_at"]
     list_filter = ["is_published", "commitments_open"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -28,9 +29,19 @@ class CampaignAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["brochure"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "summary", "brochure", "is_published", "commitments_open"]}),
-        ("Dates de l'élection", {"fields": ["first_round_on", "second_round_on"]}),
+        (
+            "Dates de l'élection",
+            {
+                "fields": ["first_round_on", "second_round_on"],
+                "description": "La phase de la page (campagne, entre-deux-tours, mandat) suit ces dates.",
+            },
+        ),
         ("Texte", {"fields": ["introduction", "context"]}),
     ]
+
+    @admin.display(description="phase")
+    def phase_display(self, obj):
+        return obj.phase.label
 
 
 class ProposalInline(admin.StackedInline):
@@ -72,9 +83,10 @@ class ProposalAdmin(SimpleHistoryAdmin):
         return obj.example_organisations.count() + obj.example_initiatives.count()
 
 
-class CommitmentUpdateInline(admin.TabularInline):
+class CommitmentUpdateInline(admin.StackedInline):
     model = CommitmentUpdate
-    fields = ["date", "status", "note"]
+    # New entries typed here are published at once; what teams propose is moderated in "Suivis d'engagement".
+    fields = [("date", "proposal", "status"), "note", ("evidence_url", "evidence_label"), "evidence_file"]
     extra = 1
     verbose_name = "note de suivi (publique)"
     verbose_name_plural = "suivi pendant le mandat (public)"
@@ -146,11 +158,38 @@ class CommitmentAdmin(
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), "Voir sur le site")
         return "Pas encore publié"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "proposal":
+            kwargs["queryset"] = Proposal.objects.select_related("axis").order_by("axis__order", "order")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.status == Commitment.Status.VALIDATED:
+        newly_validated = "status" in form.changed_data and obj.status == Commitment.Status.VALIDATED
+        if newly_validated:
             obj.validated_by = request.user
             obj.validated_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if newly_validated:
+            send_validated_email(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Staff updates are published at once; the team is told of each one newly published."""
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for update in instances:
+            was_published = (
+                update.pk is not None
+                and CommitmentUpdate.objects.filter(pk=update.pk, review=CommitmentUpdate.Review.PUBLISHED).exists()
+            )
+            update.save()
+            if update.review == CommitmentUpdate.Review.PUBLISHED and not was_published and form.instance.is_public:
+                send_update_published_email(request, update)
+        formset.save_m2m()
+
+    def describe_approval(self, request, submission, applied):
+        # Called by the moderation action for each commitment it made public.
+        send_validated_email(request, submission)
 
     @admin.action(description="Anonymiser les signataires sélectionnés (demande RGPD)")
     def anonymise_selected(self, request, queryset):
@@ -159,3 +198,46 @@ class CommitmentAdmin(
             commitment.anonymise()
             count += 1
         self.message_user(request, f"{count} engagement(s) anonymisé(s).", messages.SUCCESS)
+
+
+@admin.register(CommitmentUpdate)
+class CommitmentUpdateAdmin(
+    moderation_actions(
+        noun="suivi(s)",
+        approve_label="Publier les suivis proposés sélectionnés",
+        refuse_label="Refuser les suivis proposés sélectionnés",
+        approved="publié(s)",
+        skipped_reason="seuls les suivis proposés par les équipes se modèrent",
+    ),
+    SimpleHistoryAdmin,
+):
+    """Every follow-up entry, with its history; the updates proposed by the teams are moderated here."""
+
+    list_display = ["commitment", "proposal", "date", "status", "review", "has_evidence_display"]
+    list_filter = ["review", "status"]
+    list_select_related = ["commitment", "commitment__commune", "commitment__epci", "proposal"]
+    search_fields = ["commitment__full_name", "note", "proposal__title"]
+    autocomplete_fields = ["commitment"]
+    readonly_fields = ["reviewed_by", "created_at"]
+    actions = ["approve_selected", "refuse_selected"]
+    fields = [
+        "commitment",
+        "proposal",
+        "date",
+        "status",
+        "note",
+        ("evidence_url", "evidence_label"),
+        "evidence_file",
+        "review",
+        "staff_message",
+        "reviewed_by",
+        "created_at",
+    ]
+
+    @admin.display(description="preuve", boolean=True)
+    def has_evidence_display(self, obj):
+        return obj.has_evidence
+
+    def describe_approval(self, request, submission, applied):
+        # Called by the moderation action for each proposed update it published.
+        send_update_published_email(request, submission)

@@ -3,7 +3,7 @@
 from django import forms
 
 from core.antispam import HoneypotFormMixin
-from proposals.models import Commitment, Proposal
+from proposals.models import Commitment, CommitmentUpdate, Proposal
 from proposals.nearby import commune_label
 from territories.models import Commune, Epci
 
@@ -98,7 +98,14 @@ class CommitmentForm(HoneypotFormMixin, forms.ModelForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.campaign = campaign
-        self.fields["kind"].choices = Commitment.Kind.choices
+        kinds = Commitment.Kind.choices
+        if campaign.is_after_vote:
+            # The vote is over: only elected teams and authorities commit now, no more candidate lists.
+            kinds = [(value, label) for value, label in kinds if value != Commitment.Kind.CANDIDATE]
+            self.fields["kind"].error_messages["invalid_choice"] = (
+                "Le scrutin est passé : seules les équipes élues et les collectivités peuvent encore s'engager."
+            )
+        self.fields["kind"].choices = kinds
         self.fields["proposals"].queryset = (
             Proposal.objects.filter(axis__campaign=campaign).select_related("axis").order_by("axis__order", "order")
         )
@@ -165,3 +172,28 @@ class TerritoryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
     epci = EpciChoiceField(label="ou votre intercommunalité (EPCI)", required=False)
+
+
+class ProposedUpdateForm(HoneypotFormMixin, forms.ModelForm):
+    """An update proposed by the elected team through its signed link; it waits for moderation."""
+
+    class Meta:
+        model = CommitmentUpdate
+        fields = ["proposal", "status", "note", "evidence_url", "evidence_label", "evidence_file"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"evidence_file": "Un PDF (délibération, avis de marché…)."}
+
+    def __init__(self, *args, commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commitment = commitment
+        self.instance.review = CommitmentUpdate.Review.PROPOSED
+        self.fields["proposal"].queryset = commitment.proposals.order_by("axis__order", "order")
+        self.fields["proposal"].required = True
+        self.fields["proposal"].empty_label = "— Choisir la mesure —"
+        self.fields["note"].required = True
+        self.fields["evidence_url"].error_messages["invalid"] = (
+            "Indiquez une adresse web complète commençant par http:// ou https://."
+        )
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()[:4000]

@@ -13,4 +13,8 @@ urlpatterns = [
     path("s-engager/confirmer/<str:token>/", views.commitment_confirm, name="commitment-confirm"),
     path("engagements/", views.CommitmentListView.as_view(), name="commitment-list"),
     path("engagements/carte.geojson", views.commitment_geojson, name="commitment-geojson"),
+    path("engagements/suivi.atom", views.UpdateFeed(), name="update-feed"),
+    path("engagements/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
+    path("engagements/proposer-un-suivi/<str:token>/", views.update_propose, name="update-propose"),
+    path("mesures/<slug:slug>/", views.measure_detail, name="measure-detail"),
 ]

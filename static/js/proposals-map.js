@@ -19,11 +19,17 @@ function popupContent(properties) {
     link.href = signatory.url;
     link.textContent = signatory.role ? `${signatory.name} (${signatory.role})` : signatory.name;
     item.append(link);
+    if (signatory.progress !== null && signatory.progress !== undefined) {
+      item.append(` — ${signatory.progress} % réalisé`);
+    }
     list.append(item);
   }
   box.append(list);
   return box;
 }
+
+// Marker colours by progress (the least advanced team of the place), as in the legend above the map.
+const PROGRESS_COLOURS = { engage: "#8a8f98", debut: "#c9852b", avance: "#2f6f8f", realise: "#2f6f5e" };
 
 async function initMap(element) {
   const L = window.L;
@@ -47,7 +53,7 @@ async function initMap(element) {
         radius: Math.min(6 + 2 * feature.properties.count, 18),
         color: "#22523f",
         weight: 2,
-        fillColor: feature.properties.kind === "epci" ? "#b5462f" : "#2f6f5e",
+        fillColor: PROGRESS_COLOURS[feature.properties.progressClass] || PROGRESS_COLOURS.engage,
         fillOpacity: 0.75,
       }),
     onEachFeature: (feature, marker) => {

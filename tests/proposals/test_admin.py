@@ -105,9 +105,8 @@ def test_staff_record_a_dated_follow_up_inline(client, administrator, campaign, 
     assert response.status_code == 302, response.content.decode()[:3000]
     update = CommitmentUpdate.objects.get()
     assert update.date == datetime.date(2026, 9, 1)
-    html = client.get(reverse("proposals:commitment-list")).content.decode()
-    assert "État d'avancement : <strong>En cours</strong>" in html
-    assert "Une étude de faisabilité est lancée." in html
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    assert "<strong>En cours</strong> : Une étude de faisabilité est lancée." in html
 
 
 def test_setting_validated_in_the_form_records_who_and_when(client, administrator, campaign, places):

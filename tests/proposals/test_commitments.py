@@ -289,16 +289,19 @@ def test_closed_campaign_accepts_no_commitment(visitor, campaign):
 
 
 def test_follow_up_status_and_dated_notes_are_public(visitor, campaign, places):
-    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"], full_name="Karim Benali")
+    proposal = campaign.axes.get(slug="proximite").proposals.get(slug="proximite-a")
+    commitment = CommitmentFactory(
+        campaign=campaign, commune=places["lille"], full_name="Karim Benali", proposals=[proposal]
+    )
     CommitmentUpdateFactory(
         commitment=commitment, date=datetime.date(2026, 6, 2), status="en-cours", note="Premier groupe de travail."
     )
     CommitmentUpdateFactory(
         commitment=commitment, date=datetime.date(2027, 1, 15), status="realise", note="Bail signé."
     )
-    html = visitor.get(LIST_URL).content.decode()
-    card = html.split(f'id="engagement-{commitment.pk}"', 1)[1]
-    assert "État d'avancement : <strong>Réalisé</strong>" in card
+    card = visitor.get(LIST_URL).content.decode().split(f'id="engagement-{commitment.pk}"', 1)[1]
+    assert 'proposals-status-realise">Réalisé · déclaré, non documenté</span>' in card
+    html = visitor.get(commitment.get_absolute_url()).content.decode()
     assert '<time datetime="2027-01-15">15 janvier 2027</time> — <strong>Réalisé</strong> : Bail signé.' in html
     assert html.index("15 janvier 2027") < html.index("2 juin 2026")
 
@@ -339,24 +342,25 @@ def test_pages_past_the_end_are_404(visitor, campaign):
 def test_commitments_page_query_count(visitor, campaign, places, django_assert_num_queries):
     """Prefetching prevents one query per commitment (territory, proposals, follow-up notes) and per axis.
 
-    1 campaign, 1 count, 1 page of commitments, 1 proposals, 1 updates, 1 totals, 1 axes, 1 proposals with counts.
+    1 campaign, 1 count, 1 page of commitments, 1 proposals, 1 updates, 1 totals, 1 axes, 1 proposals with counts,
+    and the filter form's two selects (EPCI, measures).
     """
     proposals = list(campaign.axes.get(slug="proximite").proposals.all())
     for commune in (places["lille"], places["marly"], places["grenay"]):
         for _ in range(3):
             commitment = CommitmentFactory(campaign=campaign, commune=commune, proposals=proposals)
             CommitmentUpdateFactory(commitment=commitment)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = visitor.get(LIST_URL)
     assert response.content.decode().count('class="proposals-commitment card"') == 9
 
 
 def test_geojson_query_count(visitor, campaign, places, django_assert_num_queries):
-    """One query for the campaign, one for every commitment with its place: none per commitment."""
+    """The campaign, the commitments with their place, their measures and updates (progress): none per commitment."""
     for commune in (places["lille"], places["marly"], places["grenay"]):
         for _ in range(3):
             CommitmentFactory(campaign=campaign, commune=commune)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         data = visitor.get(GEOJSON_URL).json()
     assert sorted(f["properties"]["count"] for f in data["features"]) == [3, 3, 3]
 

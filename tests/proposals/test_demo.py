@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from proposals import demo
-from proposals.models import Axis, Campaign, Proposal
+from proposals.models import Axis, Campaign, Commitment, Proposal
 from tests.factories import OrganisationFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,20 @@ def test_seed_is_idempotent_and_links_examples_that_exist(visitor):
     assert [t.slug for t in proposal.themes.all()] == ["commande-publique-responsable"]
     html = visitor.get(reverse("proposals:campaign")).content.decode()
     assert "Activ&#x27;Cités" in html
+
+
+def test_demo_dates_put_the_campaign_in_its_term_and_examples_are_flagged(visitor, places):
+    demo.seed(lambda line: None)
+    campaign = Campaign.objects.get(slug="municipales-2026")
+    assert (campaign.first_round_on.isoformat(), campaign.second_round_on.isoformat()) == ("2026-03-15", "2026-03-22")
+    assert campaign.axes.get(slug="initiatives-solidaires").title.startswith(
+        "Stimuler les initiatives solidaires dans les territoires"
+    )
+    demo.seed_examples(lambda line: None)
+    demo.seed_examples(lambda line: None)
+    examples = Commitment.objects.filter(is_example=True)
+    assert examples.count() == 2 and all(c.full_name.startswith("Liste exemple") for c in examples)
+    page = visitor.get(examples.get(commune__insee_code="59606").get_absolute_url()).content.decode()
+    assert "Exemple de démonstration" in page
+    demo.remove_examples(lambda line: None)
+    assert not Commitment.objects.exists()

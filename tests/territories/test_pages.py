@@ -184,8 +184,8 @@ def test_epci_page_query_count_is_fixed(visitor, django_assert_num_queries):
     TerritoryFigureFactory.create_batch(2, epci=epci)
 
     # epci, org count, commune count, partnerships, figures, dynamics (+theme), their EPCI, their communes,
-    # initiatives, their themes, PTCE, organisations
-    with django_assert_num_queries(12):
+    # initiatives, their themes, PTCE, organisations, municipal commitments (none here: no prefetch)
+    with django_assert_num_queries(13):
         response = visitor.get(epci.get_absolute_url())
     assert response.status_code == 200
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from directory.demo import seed_synthetic
+from proposals.demo import remove_examples, seed_examples
 
 # Order matters. Reference data first: geography and themes, then sectors. Content next:
 # organisations point at themes and communes; dynamics and initiatives at organisations;
@@ -31,12 +32,17 @@ class Command(BaseCommand):
             default=0,
             help="Also create this many synthetic organisations spread over real communes (scale tests).",
         )
+        parser.add_argument(
+            "--no-examples",
+            action="store_true",
+            help="Leave out the fictional example commitments that show the follow-up of the term.",
+        )
 
     def log(self, message):
         if self.verbosity >= 1:
             self.stdout.write(f"  {message}")
 
-    def handle(self, *args, organisations=0, verbosity=1, **options):
+    def handle(self, *args, organisations=0, verbosity=1, no_examples=False, **options):
         self.verbosity = verbosity
         with transaction.atomic():
             for phase, order in PHASES:
@@ -48,6 +54,7 @@ class Command(BaseCommand):
                     if step is not None:
                         self.log(f"{module.__name__}.{phase}")
                         step(self.log)
+            (remove_examples if no_examples else seed_examples)(self.log)
         if organisations:
             seed_synthetic(organisations, self.log)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

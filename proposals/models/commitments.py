@@ -1,164 +1,27 @@
-"""The network's proposals for the 2026 municipal term and the commitments of elected officials.
+"""Commitments of elected teams to measures, and their follow-up measure by measure over the term.
 
-A `Campaign` holds ordered `Axis` sections, each holding ordered `Proposal` measures illustrated
-by organisations and initiatives of the directory. Elected officials, candidate lists and local
-authorities sign a `Commitment` to chosen proposals: they confirm it by a signed link sent by
-email, staff approve it, then it is public and followed up over the term (`CommitmentUpdate`).
+Elected officials, candidate lists and local authorities sign a `Commitment` to chosen proposals:
+they confirm it by a signed link sent by email, staff approve it, then it is public. Each of its
+measures is then followed by dated `CommitmentUpdate` entries (status, public note, evidence);
+staff enter them in the admin, the signatory may propose one that staff moderate.
 """
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.models import PublishedQuerySet
+from core.validators import validate_pdf_file
+from proposals.models.campaign import Campaign, Proposal
 
 CONFIRMATION_SALT = "proposals.commitment.confirm"
+UPDATE_PROPOSAL_SALT = "proposals.commitment.propose-update"
 ANONYMISED_NAME = "Signataire anonymisé·e"
-
-
-class CampaignQuerySet(PublishedQuerySet):
-    def current(self):
-        """The published campaign shown at /municipales-2026/ (the most recent one)."""
-        return self.published().order_by("-year", "-pk").first()
-
-
-class Campaign(models.Model):
-    """A set of proposals addressed to candidates in one election (e.g. the 2026 municipal elections)."""
-
-    title = models.CharField("titre", max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
-    year = models.PositiveSmallIntegerField("année de l'élection")
-    first_round_on = models.DateField("premier tour", null=True, blank=True)
-    second_round_on = models.DateField("second tour", null=True, blank=True)
-    summary = models.CharField(
-        "accroche", max_length=300, blank=True, help_text="Une phrase, reprise en tête de page et pour le partage."
-    )
-    introduction = models.TextField("introduction", help_text="Paragraphes séparés par une ligne vide.")
-    context = models.TextField("contexte", blank=True, help_text="Paragraphes séparés par une ligne vide.")
-    brochure = models.ForeignKey(
-        "publications.Publication",
-        verbose_name="brochure (PDF)",
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-        help_text="La publication dont la page propose le PDF de ces propositions.",
-    )
-    is_published = models.BooleanField("publiée", default=True)
-    commitments_open = models.BooleanField(
-        "engagements ouverts", default=True, help_text="Décochez pour fermer le formulaire d'engagement."
-    )
-    created_at = models.DateTimeField("créée le", auto_now_add=True)
-    updated_at = models.DateTimeField("modifiée le", auto_now=True)
-
-    objects = CampaignQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-year", "title"]
-        verbose_name = "campagne"
-        verbose_name_plural = "campagnes"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(second_round_on__isnull=True)
-                | Q(first_round_on__isnull=False, second_round_on__gt=models.F("first_round_on")),
-                name="proposals_campaign_rounds_in_order",
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("proposals:campaign")
-
-    def clean(self):
-        if self.second_round_on and (not self.first_round_on or self.second_round_on <= self.first_round_on):
-            raise ValidationError({"second_round_on": "Le second tour doit suivre le premier tour."})
-
-
-class Axis(models.Model):
-    """One of the campaign's sections (the brochure has four)."""
-
-    campaign = models.ForeignKey(Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="axes")
-    order = models.PositiveSmallIntegerField("ordre", default=0)
-    slug = models.SlugField(
-        max_length=100, help_text="Sert d'ancre dans la page (#slug) : ne le changez pas une fois partagé."
-    )
-    title = models.CharField("titre", max_length=200)
-    introduction = models.TextField("introduction", blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["campaign", "order", "pk"]
-        verbose_name = "axe"
-        verbose_name_plural = "axes"
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "slug"], name="proposals_axis_slug_unique_per_campaign"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return f"{self.campaign.get_absolute_url()}#{self.slug}"
-
-
-class ProposalQuerySet(models.QuerySet):
-    def with_commitment_counts(self):
-        """Annotate each proposal with the number of public (validated) commitments to it."""
-        return self.annotate(
-            commitment_count=Count(
-                "commitments", filter=Q(commitments__status=Commitment.Status.VALIDATED), distinct=True
-            )
-        )
-
-
-class Proposal(models.Model):
-    """One concrete measure of an axis, illustrated by examples from the directory."""
-
-    axis = models.ForeignKey(Axis, verbose_name="axe", on_delete=models.CASCADE, related_name="proposals")
-    order = models.PositiveSmallIntegerField("ordre", default=0)
-    slug = models.SlugField(
-        max_length=100, unique=True, help_text="Sert d'ancre dans la page (#slug) : ne le changez pas une fois partagé."
-    )
-    title = models.CharField("intitulé", max_length=250)
-    text = models.TextField("explication", blank=True, help_text="Paragraphes séparés par une ligne vide.")
-    themes = models.ManyToManyField(
-        "territories.Theme", verbose_name="thématiques", related_name="proposals", blank=True
-    )
-    sectors = models.ManyToManyField(
-        "directory.Sector", verbose_name="secteurs d'activité", related_name="proposals", blank=True
-    )
-    example_organisations = models.ManyToManyField(
-        "directory.Organisation", verbose_name="organisations exemples", related_name="proposals", blank=True
-    )
-    example_initiatives = models.ManyToManyField(
-        "territories.Initiative", verbose_name="initiatives exemples", related_name="proposals", blank=True
-    )
-    publications = models.ManyToManyField(
-        "publications.Publication", verbose_name="pour aller plus loin", related_name="proposals", blank=True
-    )
-
-    objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["axis__campaign", "axis__order", "order", "pk"]
-        verbose_name = "proposition"
-        verbose_name_plural = "propositions"
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return f"{self.axis.campaign.get_absolute_url()}#{self.slug}"
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -173,10 +36,25 @@ class CommitmentQuerySet(models.QuerySet):
             .select_related("commune", "epci", "commune__epci")
             .prefetch_related(
                 Prefetch("proposals", queryset=Proposal.objects.order_by("axis__order", "order")),
-                Prefetch("updates", queryset=CommitmentUpdate.objects.order_by("-date", "-pk")),
+                Prefetch("updates", queryset=CommitmentUpdate.objects.published().order_by("-date", "-pk")),
             )
             .order_by("-validated_at", "-pk")
         )
+
+    def with_status(self, status):
+        """Commitments with at least one measure whose latest published update has `status` ("engage": none yet)."""
+        latest = CommitmentUpdate.objects.published().filter(commitment=models.OuterRef("commitment"))
+        latest = latest.filter(Q(proposal=models.OuterRef("proposal")) | Q(proposal__isnull=True)).order_by(
+            "-date", "-pk"
+        )
+        pairs = Commitment.proposals.through.objects.annotate(
+            latest_status=models.Subquery(latest.values("status")[:1])
+        )
+        if status == Commitment.FollowUp.ENGAGED:
+            pairs = pairs.filter(Q(latest_status__isnull=True) | Q(latest_status=status))
+        else:
+            pairs = pairs.filter(latest_status=status)
+        return self.filter(pk__in=pairs.values("commitment"))
 
     def duplicate_of(self, campaign, email, commune=None, epci=None):
         """The existing commitment with the same email for the same territory, if any."""
@@ -204,6 +82,7 @@ class Commitment(models.Model):
         ENGAGED = "engage", "Engagé"
         IN_PROGRESS = "en-cours", "En cours"
         DONE = "realise", "Réalisé"
+        ABANDONED = "abandonne", "Abandonné"
 
     campaign = models.ForeignKey(
         Campaign, verbose_name="campagne", on_delete=models.PROTECT, related_name="commitments"
@@ -246,6 +125,11 @@ class Commitment(models.Model):
         blank=True,
     )
     anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
+    is_example = models.BooleanField(
+        "exemple de démonstration",
+        default=False,
+        help_text="Engagement fictif créé par seed_demo : signalé comme tel sur chaque page et dans les flux.",
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -279,7 +163,7 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{reverse('proposals:commitment-list')}#engagement-{self.pk}"
+        return reverse("proposals:commitment-detail", kwargs={"pk": self.pk})
 
     def get_admin_url(self):
         return reverse("admin:proposals_commitment_change", args=[self.pk])
@@ -332,6 +216,52 @@ class Commitment(models.Model):
 
     def get_follow_up_status_display(self):
         return self.FollowUp(self.follow_up_status).label
+
+    def measures(self):
+        """[MeasureFollowUp, …] for each chosen proposal, from the prefetched `proposals` and published `updates`.
+
+        An update without a proposal concerns the whole commitment, hence each of its measures.
+        """
+        updates = sorted(self.updates.all(), key=lambda u: (u.date, u.pk), reverse=True)
+        updates = [u for u in updates if u.review == CommitmentUpdate.Review.PUBLISHED]
+        measures = []
+        for proposal in self.proposals.all():
+            timeline = [u for u in updates if u.proposal_id in (None, proposal.pk)]
+            measures.append(MeasureFollowUp(proposal, timeline))
+        return measures
+
+    @property
+    def progress(self):
+        """Share (0–100) of the measures declared done; None when it has no measure."""
+        measures = self.measures()
+        if not measures:
+            return None
+        done = sum(m.status == self.FollowUp.DONE for m in measures)
+        return round(100 * done / len(measures))
+
+    # Updates proposed by the signatory through a signed, expiring link -----------------------
+
+    def _last_update_pk(self):
+        return self.updates.aggregate(last=models.Max("pk"))["last"] or 0
+
+    def update_token(self):
+        """A link to propose one update. It names the last update known when sent: once any update is added
+        (the one proposed through it, or one staff publish), the link has served and a newer mail carries a new one.
+        """
+        return signing.TimestampSigner(salt=UPDATE_PROPOSAL_SALT).sign(f"{self.pk}:{self._last_update_pk()}")
+
+    @classmethod
+    def from_update_token(cls, token):
+        """(commitment, still_valid) for a proposal link; raises `signing.BadSignature` or `SignatureExpired`."""
+        value = signing.TimestampSigner(salt=UPDATE_PROPOSAL_SALT).unsign(
+            token, max_age=settings.COMMITMENT_UPDATE_LINK_MAX_AGE
+        )
+        try:
+            pk, last = (int(part) for part in value.split(":"))
+            commitment = cls.objects.public().select_related("campaign", "commune", "epci").get(pk=pk)
+        except (ValueError, cls.DoesNotExist):
+            raise signing.BadSignature("Unknown commitment") from None
+        return commitment, commitment._last_update_pk() == last
 
     # Confirmation by a signed, expiring link -------------------------------------------------
 
@@ -395,26 +325,151 @@ class Commitment(models.Model):
         self.save(update_fields=["full_name", "role", "list_name", "email", "anonymised_at"])
 
 
+class MeasureFollowUp:
+    """Where one measure of a commitment stands: its status, dated timeline (newest first) and evidence."""
+
+    def __init__(self, proposal, timeline):
+        self.proposal = proposal
+        self.timeline = timeline
+        self.latest = timeline[0] if timeline else None
+
+    @property
+    def status(self):
+        return self.latest.status if self.latest else Commitment.FollowUp.ENGAGED
+
+    def get_status_display(self):
+        return Commitment.FollowUp(self.status).label
+
+    @property
+    def evidence(self):
+        return [u for u in self.timeline if u.has_evidence]
+
+    @property
+    def undocumented(self):
+        """A "réalisé" that no update of this measure documents (shown "déclaré, non documenté")."""
+        return self.status == Commitment.FollowUp.DONE and not self.evidence
+
+
+class UpdateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(review=CommitmentUpdate.Review.PUBLISHED)
+
+    def public(self):
+        """Published updates of public commitments, newest first, with what a feed entry shows."""
+        return (
+            self.published()
+            .filter(commitment__status=Commitment.Status.VALIDATED)
+            .select_related("commitment", "commitment__commune", "commitment__epci", "proposal")
+            .order_by("-date", "-pk")
+        )
+
+
+http_urls = URLValidator(
+    schemes=["http", "https"], message="Indiquez une adresse web commençant par http:// ou https://."
+)
+
+
 class CommitmentUpdate(models.Model):
-    """A dated follow-up note on a commitment over the term, shown publicly."""
+    """A dated follow-up entry of a commitment over the term: a status, a public note and its evidence.
+
+    `proposal` is the measure it concerns (empty: the whole commitment). Staff entries are published
+    at once; an entry proposed by the signatory waits for moderation (`directory.moderation`).
+    """
+
+    class Review(models.TextChoices):
+        PROPOSED = "proposed", "Proposé par l'équipe, à modérer"
+        PUBLISHED = "published", "Publié"
+        REFUSED = "refused", "Refusé"
 
     commitment = models.ForeignKey(
         Commitment, verbose_name="engagement", on_delete=models.CASCADE, related_name="updates"
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        verbose_name="mesure",
+        on_delete=models.CASCADE,
+        related_name="updates",
+        null=True,
+        blank=True,
+        help_text="Laissez vide pour une note qui concerne toutes les mesures de l'engagement.",
     )
     date = models.DateField("date", default=timezone.localdate)
     status = models.CharField(
         "état d'avancement", max_length=20, choices=Commitment.FollowUp.choices, default=Commitment.FollowUp.ENGAGED
     )
     note = models.TextField("note publique", blank=True)
+    evidence_url = models.URLField(
+        "preuve : lien",
+        max_length=500,
+        blank=True,
+        validators=[http_urls],
+        help_text="Délibération du conseil, avis de marché public, article de presse…",
+    )
+    evidence_file = models.FileField(
+        "preuve : document PDF",
+        upload_to="proposals/evidence/%Y/",
+        blank=True,
+        validators=[validate_pdf_file],
+    )
+    evidence_label = models.CharField("intitulé de la preuve", max_length=200, blank=True)
+    review = models.CharField("publication", max_length=20, choices=Review.choices, default=Review.PUBLISHED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="modéré par",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    staff_message = models.TextField("message de l'équipe (refus)", blank=True)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
+
+    objects = UpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["commitment", "-date", "-pk"]
         verbose_name = "suivi d'engagement"
         verbose_name_plural = "suivis d'engagement"
+        indexes = [models.Index(fields=["review", "date"], name="proposals_update_review_date")]
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.date:%d/%m/%Y})"
 
     def get_absolute_url(self):
-        return self.commitment.get_absolute_url()
+        return f"{self.commitment.get_absolute_url()}#suivi-{self.pk}"
+
+    def clean(self):
+        if (
+            self.proposal_id
+            and self.commitment_id
+            and self.proposal_id not in set(self.commitment.proposals.values_list("pk", flat=True))
+        ):
+            raise ValidationError({"proposal": "Cette mesure ne fait pas partie de l'engagement."})
+
+    @property
+    def has_evidence(self):
+        return bool(self.evidence_url or self.evidence_file)
+
+    @property
+    def evidence_href(self):
+        return self.evidence_file.url if self.evidence_file else self.evidence_url
+
+    # Moderation (the protocol of directory.moderation) -----------------------------------------
+
+    def can_be_approved(self):
+        return self.review == self.Review.PROPOSED
+
+    def can_be_refused(self):
+        return self.review == self.Review.PROPOSED
+
+    def mark_approved(self, by=None):
+        self.review = self.Review.PUBLISHED
+        self.reviewed_by = by
+        self.save(update_fields=["review", "reviewed_by"])
+
+    def mark_refused(self, by=None, message=""):
+        self.review = self.Review.REFUSED
+        self.reviewed_by = by
+        self.staff_message = message
+        self.save(update_fields=["review", "reviewed_by", "staff_message"])

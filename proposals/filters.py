@@ -1,0 +1,45 @@
+"""The FilterSet of the public commitments list: by EPCI, by measure and by follow-up status."""
+
+import django_filters
+
+from proposals.models import Commitment, Proposal
+from territories.models import Epci
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    epci = django_filters.ModelChoiceFilter(
+        queryset=Epci.objects.defer("boundary").order_by("name"),
+        to_field_name="siren",
+        label="Intercommunalité",
+        empty_label="Toutes les intercommunalités",
+        error_messages={"invalid_choice": "Cette intercommunalité n'est pas dans les Hauts-de-France."},
+    )
+    mesure = django_filters.ModelChoiceFilter(
+        field_name="proposals",
+        queryset=Proposal.objects.order_by("axis__order", "order"),
+        to_field_name="slug",
+        label="Mesure",
+        empty_label="Toutes les mesures",
+        error_messages={"invalid_choice": "Cette mesure n'existe pas."},
+    )
+    avancement = django_filters.ChoiceFilter(
+        choices=Commitment.FollowUp.choices,
+        label="Avancement d'au moins une mesure",
+        empty_label="Tous les états",
+        method="filter_status",
+        error_messages={"invalid_choice": "Cet état d'avancement n'existe pas."},
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["epci", "mesure", "avancement"]
+
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.filters["mesure"].queryset = Proposal.objects.filter(axis__campaign=campaign).order_by(
+                "axis__order", "order"
+            )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value) if value else queryset

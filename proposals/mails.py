@@ -1,0 +1,78 @@
+"""The commitment mails, all through `core.notify`: confirmation (listing the measures), validated, update published.
+
+Mails sent from the admin build absolute links from the staff member's request, as the public views do.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from core.notify import notify, notify_staff
+
+
+def _send(commitment, name, context):
+    context = {"commitment": commitment, **context}
+    notify(
+        commitment.email,
+        render_to_string(f"proposals/email/{name}_subject.txt", context),
+        f"proposals/email/{name}_body.txt",
+        context,
+    )
+
+
+def proposal_link(request, commitment):
+    """The signed, expiring link through which the team proposes a follow-up update."""
+    return request.build_absolute_uri(reverse("proposals:update-propose", kwargs={"token": commitment.update_token()}))
+
+
+def send_confirmation_email(request, commitment):
+    link = request.build_absolute_uri(
+        reverse("proposals:commitment-confirm", kwargs={"token": commitment.confirmation_token()})
+    )
+    days = max(1, settings.COMMITMENT_CONFIRMATION_MAX_AGE // 86400)
+    proposals = commitment.proposals.select_related("axis").order_by("axis__order", "order")
+    _send(commitment, "confirmation", {"link": link, "days": days, "proposals": proposals})
+
+
+def send_validated_email(request, commitment):
+    """Told once staff validate: the public page and the link to propose updates."""
+    _send(
+        commitment,
+        "validated",
+        {
+            "page": request.build_absolute_uri(commitment.get_absolute_url()),
+            "propose": proposal_link(request, commitment),
+        },
+    )
+
+
+def send_update_published_email(request, update):
+    commitment = update.commitment
+    _send(
+        commitment,
+        "update_published",
+        {
+            "update": update,
+            "page": request.build_absolute_uri(update.get_absolute_url()),
+            "propose": proposal_link(request, commitment),
+        },
+    )
+
+
+def tell_staff_about(request, commitment):
+    admin_link = request.build_absolute_uri(commitment.get_admin_url())
+    context = {"commitment": commitment, "admin_link": admin_link, "proposals": commitment.proposals.all()}
+    notify_staff(
+        render_to_string("proposals/email/staff_subject.txt", context),
+        "proposals/email/staff_body.txt",
+        context,
+    )
+
+
+def tell_staff_about_proposed_update(request, update):
+    admin_link = request.build_absolute_uri(reverse("admin:proposals_commitmentupdate_change", args=[update.pk]))
+    notify_staff(
+        f"Suivi proposé par {update.commitment.full_name} ({update.commitment.territory_name})",
+        "proposals/email/staff_update_body.txt",
+        {"update": update, "admin_link": admin_link},
+    )

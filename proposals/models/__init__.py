@@ -1,0 +1,25 @@
+"""Models of the proposals app: the campaign content (`campaign`) and the commitments with their follow-up."""
+
+from proposals.models.campaign import Axis, Campaign, CampaignQuerySet, Proposal, ProposalQuerySet
+from proposals.models.commitments import (
+    ANONYMISED_NAME,
+    CONFIRMATION_SALT,
+    Commitment,
+    CommitmentQuerySet,
+    CommitmentUpdate,
+    UpdateQuerySet,
+)
+
+__all__ = [
+    "ANONYMISED_NAME",
+    "CONFIRMATION_SALT",
+    "Axis",
+    "Campaign",
+    "CampaignQuerySet",
+    "Commitment",
+    "CommitmentQuerySet",
+    "CommitmentUpdate",
+    "Proposal",
+    "ProposalQuerySet",
+    "UpdateQuerySet",
+]
