@@ -200,7 +200,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "apes_portal.storage.HashedModulesStaticFilesStorage"
         )
     },
 }
