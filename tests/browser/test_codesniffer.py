@@ -1,32 +1,32 @@
-"""HTML_CodeSniffer (WCAG 2 AA) beside axe on the map pages: every marker and cluster is a named button."""
+"""HTML_CodeSniffer (WCAG 2 AA) beside axe on every public page type; every map marker and cluster is a named button."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.htmlcs import codesniffer_errors, report
+from tests.browser.test_accessibility import SECTIONS
 
 # The demo fixture lives in a11y.py.
 pytest_plugins = ["tests.browser.a11y"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MAP_PAGES = {
-    "map": lambda: reverse("directory:map"),
-    "embedded map": lambda: reverse("directory:map-embed"),
-    "organisation": lambda: reverse("directory:organisation-detail", args=["maison-du-velo"]),
-    "territories": lambda: reverse("territories:index"),
-}
 
-
-@pytest.mark.parametrize("path", list(MAP_PAGES.values()), ids=list(MAP_PAGES))
-def test_map_pages_have_no_codesniffer_error(page, live_server, demo, path):
-    demo("directory")
-    page.goto(live_server.url + path())
-    expect(page.locator(".leaflet-marker-icon, .leaflet-interactive").first).to_be_attached()
-    page.wait_for_load_state("networkidle")
-    errors = codesniffer_errors(page)
-    assert not errors, f"{page.url}: {len(errors)} HTML_CodeSniffer error(s)\n{report(errors)}"
+@pytest.mark.parametrize("section", list(SECTIONS))
+def test_every_page_type_has_no_codesniffer_error(page, live_server, demo, section):
+    """The page types axe checks (test_accessibility.SECTIONS), maps drawn and markers placed."""
+    demo(*SECTIONS[section]["apps"])
+    reports = []
+    for name, path, *action in SECTIONS[section]["pages"]:
+        page.goto(live_server.url + path())
+        page.wait_for_load_state("networkidle")
+        if action:
+            action[0](page)
+        errors = codesniffer_errors(page)
+        if errors:
+            reports.append(f"[{name}] {page.url}: {len(errors)} HTML_CodeSniffer error(s)\n{report(errors)}")
+    assert not reports, "\n\n".join(reports)
 
 
 def test_markers_and_clusters_are_announced_by_name_and_kind(page, live_server, demo):
