@@ -110,6 +110,14 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# HTML and JSON compressed by Django when no proxy does it (the README's single server): GZipMiddleware pads each
+# response with random bytes against BREACH (Django 4.2+). Placed below whitenoise, which serves static files
+# already compressed, and above everything that writes the body. GZIP_RESPONSES=false behind a compressing proxy.
+GZIP_RESPONSES = env_bool("GZIP_RESPONSES", default=True)
+if GZIP_RESPONSES:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "django.middleware.gzip.GZipMiddleware"
+    )
 
 ROOT_URLCONF = "apes_portal.urls"
 WSGI_APPLICATION = "apes_portal.wsgi.application"
@@ -200,7 +208,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "apes_portal.storage.HashedModulesStaticFilesStorage"
         )
     },
 }

@@ -23,11 +23,13 @@ from core.models import PublishedQuerySet
 from core.text import normalize
 from core.validators import validate_image_file, validate_pdf_file
 from directory.models import Organisation
-from publications.covers import PREVIEW_WIDTH, RenderError, render_cover, render_pages
+from publications.covers import MIME_TYPES, PREVIEW_WIDTH, RenderError, render_cover, render_pages, render_sizes
 from publications.pdf import read_page_count
 from territories.models import Dynamic, Epci
 
 logger = logging.getLogger(__name__)
+
+COVER_SIZES_DIRECTORY = "publications/cover-sizes/"
 
 PREVIEW_PAGE_COUNT = 4
 # Paths under /carnets/ that a slug must not take.
@@ -147,6 +149,8 @@ class Publication(models.Model):
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_is_generated = models.BooleanField("couverture tirée du PDF", default=False, editable=False)
+    # The cover at the widths pages show, in AVIF, WebP and JPEG: [{"width", "format", "name"}] (covers.py).
+    cover_sizes = models.JSONField("tailles de la couverture", default=list, blank=True, editable=False)
     language = models.CharField("langue", max_length=2, choices=Language.choices, default=Language.FRENCH)
 
     themes = models.ManyToManyField(
@@ -221,6 +225,8 @@ class Publication(models.Model):
         if self.pdf_file and (not self.cover or (pdf_changed and self.cover_is_generated)):
             pdf_bytes = pdf_bytes if pdf_bytes is not None else self._read_pdf()
             self._generate_cover(pdf_bytes)
+        if self.cover.name != stored.get("cover", ""):
+            self.rebuild_cover_sizes()
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -317,6 +323,47 @@ class Publication(models.Model):
         # A named ContentFile: ImageField reads the width and height from it (it skips unnamed content).
         self.cover.save(name, ContentFile(jpeg, name=name), save=False)
         self.cover_is_generated = True
+
+    def rebuild_cover_sizes(self):
+        """Replace the cover's smaller copies (srcset) with copies of the current cover; saved with the publication."""
+        for size in self.cover_sizes:
+            self.cover.storage.delete(size["name"])
+        self.cover_sizes = []
+        if not self.cover:
+            return
+        self.cover.open("rb")
+        try:
+            self.cover.seek(0)
+            image = self.cover.read()
+        finally:
+            self.cover.seek(0)
+        for width, extension, content in render_sizes(image):
+            name = self.cover.storage.save(
+                f"{COVER_SIZES_DIRECTORY}{self.slug}-{width}.{extension}", ContentFile(content)
+            )
+            self.cover_sizes.append({"width": width, "format": extension, "name": name})
+
+    @property
+    def cover_sources(self):
+        """The `<source>` of the cover's `<picture>`: [{"type", "srcset"}] for AVIF then WebP (none without sizes)."""
+        return [
+            {"type": MIME_TYPES[extension], "srcset": self._cover_srcset(extension)}
+            for extension in ("avif", "webp")
+            if any(size["format"] == extension for size in self.cover_sizes)
+        ]
+
+    @property
+    def cover_srcset(self):
+        """The JPEG `srcset` of the cover's `<img>`: its smaller copies, then the cover itself."""
+        if not self.cover or not self.cover_sizes or not self.cover_width:
+            return ""
+        return f"{self._cover_srcset('jpg')}, {self.cover.url} {self.cover_width}w"
+
+    def _cover_srcset(self, extension):
+        storage = self.cover.storage
+        return ", ".join(
+            f"{storage.url(size['name'])} {size['width']}w" for size in self.cover_sizes if size["format"] == extension
+        )
 
     def rebuild_previews(self, pdf_bytes=None):
         """Replace the preview images with the first pages of the current PDF."""

@@ -37,3 +37,9 @@ vendor_npm axe-core 4.14.1 \
     LICENSE \
     LICENSE-3RD-PARTY.txt \
     axe.min.js
+
+# HTML_CodeSniffer (BSD-3-Clause): a second WCAG 2 AA engine run beside axe by the browser tests
+# (tests/browser/htmlcs.py) only, never loaded by a public page.
+vendor_npm html_codesniffer 2.5.1 \
+    licence.txt \
+    build/HTMLCS.js

@@ -166,6 +166,7 @@ class OrganisationDetailView(DetailView):
                 center=[organisation.latitude, organisation.longitude],
                 zoom=11 if organisation.location_is_approximate else 15,
                 kind=organisation.kind,
+                kindLabel=organisation.get_kind_display(),
                 name=organisation.name,
             )
         return context

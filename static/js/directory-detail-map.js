@@ -1,5 +1,5 @@
 // The small map of an organisation's page. Works (a marker on a grey background) even without tiles.
-import { createMap, mapConfig } from "./map.js";
+import { createMap, labelledIcon, mapConfig, markerLabel } from "./map.js";
 
 const L = window.L;
 const element = document.getElementById("organisation-map");
@@ -8,6 +8,9 @@ if (L && element) {
   const map = createMap(element, { scrollWheelZoom: false });
   L.marker(config.center, {
     title: config.name,
-    icon: L.divIcon({ className: `org-marker kind--${config.kind}`, iconSize: [18, 18], iconAnchor: [9, 9] }),
+    icon: labelledIcon(
+      { className: `org-marker kind--${config.kind}`, iconSize: [18, 18], iconAnchor: [9, 9] },
+      markerLabel(config.name, config.kindLabel),
+    ),
   }).addTo(map);
 }

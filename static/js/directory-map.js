@@ -2,7 +2,7 @@
 // kept in the URL both ways, an optional layer of EPCI boundaries, and "around me".
 // Data comes from the GeoJSON endpoint named in the json_script config; no inline script (CSP).
 import { cleanQuery } from "./directory-filters.js";
-import { createMap, mapConfig } from "./map.js";
+import { clusterLabel, createMap, labelledIcon, mapConfig, markerLabel } from "./map.js";
 
 const L = window.L;
 const config = mapConfig();
@@ -16,24 +16,28 @@ const clusters = L.markerClusterGroup({
   chunkedLoading: true, // adds 20,000 markers in slices, the page stays responsive
   showCoverageOnHover: false,
   maxClusterRadius: 60,
+  // markercluster's own icon, named for screen readers ("12 structures").
+  iconCreateFunction(cluster) {
+    const count = cluster.getChildCount();
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    const html = `<div><span>${count}</span></div>`;
+    return labelledIcon({ html, className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] }, clusterLabel(count));
+  },
 });
 map.addLayer(clusters);
 
-const icons = new Map();
+// One icon per marker: its element carries the actor's name and kind as aria-label.
 function iconFor(properties) {
-  const key = `${properties.k}${properties.c ? "-closed" : ""}`;
-  if (!icons.has(key)) {
-    icons.set(
-      key,
-      L.divIcon({
-        className: `org-marker kind--${properties.k}${properties.c ? " org-marker--closed" : ""}`,
-        iconSize: [16, 16],
-        iconAnchor: [8, 8],
-        popupAnchor: [0, -8],
-      }),
-    );
-  }
-  return icons.get(key);
+  const closed = Boolean(properties.c);
+  return labelledIcon(
+    {
+      className: `org-marker kind--${properties.k}${closed ? " org-marker--closed" : ""}`,
+      iconSize: [16, 16],
+      iconAnchor: [8, 8],
+      popupAnchor: [0, -8],
+    },
+    markerLabel(properties.n, config.kinds[properties.k] || properties.k, closed),
+  );
 }
 
 function detailUrl(slug) {

@@ -27,3 +27,32 @@ export function createMap(element, options = {}) {
   }
   return map;
 }
+
+// What a screen reader announces for a marker: the actor's name and kind (and "fermée" when closed). Leaflet
+// only sets `title`, which some checkers (HTML_CodeSniffer, WCAG 4.1.2) do not take as the button's name.
+export function markerLabel(name, kind = "", closed = false) {
+  return [name, kind, closed ? "structure fermée" : ""].filter(Boolean).join(", ");
+}
+
+// What a screen reader announces for a cluster of markers.
+export function clusterLabel(count) {
+  return `${count} structure${count > 1 ? "s" : ""}`;
+}
+
+let LabelledDivIcon;
+
+// A Leaflet divIcon whose element carries `aria-label`: markers are `div[role=button]`, so this names them.
+// Used for single markers and clusters alike; `options` are L.divIcon's.
+export function labelledIcon(options, label) {
+  const L = window.L;
+  if (LabelledDivIcon === undefined) {
+    LabelledDivIcon = L.DivIcon.extend({
+      createIcon(oldIcon) {
+        const element = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+        element.setAttribute("aria-label", this.options.label);
+        return element;
+      },
+    });
+  }
+  return new LabelledDivIcon({ ...options, label });
+}

@@ -4,6 +4,8 @@ import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 
 from tests.factories import EpciFactory, OrganisationFactory
@@ -77,3 +79,13 @@ def test_map_page_query_count_is_fixed(visitor, django_assert_num_queries, db):
     OrganisationFactory.create_batch(5)
     with django_assert_num_queries(5):
         visitor.get(reverse("directory:map"))
+
+
+def test_the_embed_has_its_own_icon_and_description(visitor, db):
+    """Partner pages embed the map: no 404 on /favicon.ico in their console, a description for previews."""
+    html = visitor.get(reverse("directory:map-embed")).content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon and icon.group(1) == static("img/favicon.svg")
+    assert finders.find("img/favicon.svg")
+    description = re.search(r'<meta name="description" content="([^"]+)"', html)
+    assert description and "économie solidaire" in description.group(1)
