@@ -294,14 +294,15 @@ class CommitmentListView(ListView):
 def commitment_geojson(request):
     """Communes (or EPCI, when no commune is given) with validated commitments, as GeoJSON points.
 
-    No data version follows the commitments, so the body is built on every request and its hash is the
-    ETag. Not open data: people's names, so no cross-origin reading.
+    Cached and revalidated on the "proposals" data version (commitments, campaigns; communes and EPCI).
+    Not open data: people's names, so no cross-origin reading.
     """
     return cached_data_response(
         request,
         kind="commitments",
         build=build_commitment_collection,
         content_type="application/geo+json",
+        family="proposals",
         cors=False,
         max_age=300,
     )

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from core.data import FAMILIES, bump_data_version
 from directory.demo import seed_synthetic
 
 # Order matters. Reference data first: geography and themes, then sectors. Content next:
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                     if step is not None:
                         self.log(f"{module.__name__}.{phase}")
                         step(self.log)
+            # The phases bulk-create rows (no signals): every public page changes.
+            bump_data_version(*FAMILIES)
         if organisations:
             seed_synthetic(organisations, self.log)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
