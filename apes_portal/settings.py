@@ -182,6 +182,9 @@ else:
     }
 # How long one process may keep its copy of the data versions, in seconds: the longest a change can stay
 # unseen by a worker. Tests keep it until the process itself bumps (None): one process, deterministic counts.
+# Every setup: a per-process tier in front of the shared one, for entries keyed by a data version only
+# (core.data.cached): a local copy of such an entry can never be stale.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versioned"}
 _data_version_max_age = os.environ.get("DATA_VERSION_MAX_AGE", "" if TESTING else "0.5")
 DATA_VERSION_MAX_AGE = float(_data_version_max_age) if _data_version_max_age else None
 

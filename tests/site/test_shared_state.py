@@ -263,7 +263,7 @@ def test_production_settings_without_redis_share_the_database_cache(tmp_path):
 
 
 @pytest.fixture
-def redis_down():
+def redis_down(settings):
     """Redis configured but nothing listening: a closed loopback port."""
     port = free_port()
     config = {
@@ -271,7 +271,8 @@ def redis_down():
             "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+        },
+        "local": settings.CACHES["local"],
     }
     with override_settings(CACHES=config):
         yield
