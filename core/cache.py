@@ -2,8 +2,8 @@
 
 Django's RedisCache raises when Redis is away, which would turn every cached page, every rate-limited form
 and every data endpoint into a 500. This subclass answers as an empty cache instead (reads miss, writes are
-dropped, a counter cannot be read), logs the outage once per minute and remembers when it last failed, so
-`/healthz` can say the cache is degraded. Nothing is lost: the data and its versions live in the database.
+dropped, a counter cannot be read) and logs the outage once per minute; `/healthz` probes the cache and says
+"degraded". Nothing is lost: the data and its versions live in the database.
 Hand-written because Django has no such option and django-redis (which has one) would be a second client.
 """
 
@@ -17,22 +17,13 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-# /healthz reports "degraded" this long after the last failure.
-DEGRADED_FOR = 30.0
-_last_failure = {"at": None, "logged": None}
-
-
-def cache_degraded():
-    """True when the cache failed within the last DEGRADED_FOR seconds (in this process)."""
-    at = _last_failure["at"]
-    return at is not None and time.monotonic() - at < DEGRADED_FOR
+_last_logged = {"at": None}
 
 
 def _failing(error):
     now = time.monotonic()
-    _last_failure["at"] = now
-    if _last_failure["logged"] is None or now - _last_failure["logged"] > 60:
-        _last_failure["logged"] = now
+    if _last_logged["at"] is None or now - _last_logged["at"] > 60:
+        _last_logged["at"] = now
         logger.warning("Cache unavailable, serving without it: %s", error)
 
 
