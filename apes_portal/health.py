@@ -2,9 +2,14 @@
 
 It runs one trivial query with a short statement timeout and answers a small JSON document:
 200 when the database answers, 503 otherwise. It never reveals the error itself.
+The cache is checked too (one write and one read): when it fails the site still serves every page,
+uncached (core.cache.FailSoftRedisCache), so the answer stays 200 with `"status": "degraded"`.
 """
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -26,13 +31,26 @@ def database_is_available():
         return False
 
 
+def cache_is_available():
+    probe = uuid.uuid4().hex
+    try:
+        cache.set("healthz", probe, 30)
+        return cache.get("healthz") == probe
+    except DatabaseError:  # the database cache; Redis failures are absorbed by FailSoftRedisCache
+        return False
+
+
 @never_cache
 @require_safe
 def healthz(request):
     database_ok = database_is_available()
+    cache_ok = cache_is_available()
     body = {
-        "status": "ok" if database_ok else "unavailable",
-        "checks": {"database": "ok" if database_ok else "unavailable"},
+        "status": "unavailable" if not database_ok else ("ok" if cache_ok else "degraded"),
+        "checks": {
+            "database": "ok" if database_ok else "unavailable",
+            "cache": "ok" if cache_ok else "degraded",
+        },
     }
     response = JsonResponse(body, status=200 if database_ok else 503)
     if not database_ok:

@@ -159,18 +159,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"].setdefault("options", f"-c statement_timeout={_statement_timeout_ms}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by all app servers), local memory otherwise.
+# Cache: what every process of the site shares (rate limits, cached pages and payloads). Correctness never
+# depends on it: data versions live in the database (core/data.py). See docs/deployment.md, "Shared state".
+# - REDIS_URL set: Redis, shared by every app server (the fast, multi-server option). A Redis outage is
+#   absorbed by core.cache.FailSoftRedisCache: pages are served uncached, /healthz says "degraded".
+# - production without REDIS_URL: the database cache (table apes_cache, created by `migrate`), shared by
+#   every worker and every server on the same database.
+# - runserver (DEBUG) and tests: local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "apes",
+            # Fail fast when Redis is away: a page served uncached beats a page that hangs.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-else:
+elif DEBUG or TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "apes_cache",
+            "KEY_PREFIX": "apes",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# How long one process may keep its copy of the data versions, in seconds: the longest a change can stay
+# unseen by a worker. Tests keep it until the process itself bumps (None): one process, deterministic counts.
+# Every setup: a per-process tier in front of the shared one, for entries keyed by a data version only
+# (core.data.cached): a local copy of such an entry can never be stale.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versioned"}
+_data_version_max_age = os.environ.get("DATA_VERSION_MAX_AGE", "" if TESTING else "0.5")
+DATA_VERSION_MAX_AGE = float(_data_version_max_age) if _data_version_max_age else None
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -349,10 +373,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# django-ratelimit refuses non-shared caches (E003) because limits are then per process. Without
-# REDIS_URL we accept that on purpose: a single-server install still gets per-process limits.
+# django-ratelimit's E003 refuses every cache but memcached/Redis. Without REDIS_URL production uses the
+# database cache, which IS shared by all workers and servers (its counters are not atomic: two racing POSTs
+# may count once, the limit still holds within one request). core.checks refuses per-process caches instead.
+# A cache outage lets forms through (fail open) rather than refusing every visitor: the honeypot and
+# moderation still stand, and no submission is lost.
 RATELIMIT_VIEW = None
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_FAIL_OPEN = True
+# W001: core.cache.FailSoftRedisCache is Django's RedisCache under another name, unknown to the check.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- proposals (Municipales 2026): commitments of elected officials ---------------------------
 # How long the emailed confirmation link stays valid, in seconds (default: 7 days).

@@ -1,11 +1,17 @@
-"""Open data: the data version that keys caches and validators, and the one way to answer a data endpoint.
+"""Open data: the data versions that key caches and validators, and the one way to answer a data endpoint.
 
-A *data version* is a token per family of data ("directory", …), replaced on every change that the
-family's pages or endpoints show (the directory bumps it from signals in directory/models.py). Caches
-and ETags are keyed on it, so a change is visible at once and an unchanged answer costs no query.
-The token lives in the Django cache: with `REDIS_URL` set every app server sees the same one; with the
-default local-memory cache each process keeps its own, which is only right for a single process
-(`runserver`, tests) — production runs several, hence Redis there (see the README).
+A *data version* says which state of the public data a page shows. Each app's tables are one *source*
+with a row in `core.models.DataVersion` (token + modification time), replaced by `bump_data_version()`
+in the transaction of the write it follows: signals (wired by `follow_changes()` in each app's
+`AppConfig.ready()`) cover saves, deletes and M2M changes; code that bypasses signals (bulk_create,
+QuerySet.update(), the demo seed, the geography loader) calls `bump_data_version()` itself. A *family*
+is what one kind of page depends on (`FAMILIES`: the directory shows themes and communes, so it follows
+the territories too); its version combines its sources' rows.
+
+The rows live in the database, so every worker, every server and every management command read the same
+state whatever cache is configured. A process keeps its copy for `DATA_VERSION_MAX_AGE` seconds at most
+(one query per process and period, not per request): that bounds how long a change can stay unseen.
+Caches and ETags are keyed on the version, so a stale entry is never read again — it just expires.
 
 `cached_data_response()` serves every GeoJSON, CSV and JSON endpoint: conditional GET through Django's
 `condition` (304 on a matching If-None-Match / If-Modified-Since), the body gzipped when the client
@@ -16,10 +22,14 @@ accepts it (cached bodies are compressed once and served many times), `Vary: Acc
 import datetime
 import gzip
 import hashlib
+import logging
+import time
 import uuid
 from urllib.parse import urlencode
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import DatabaseError, models, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import re_accepts_gzip
@@ -28,31 +38,112 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_sequence
 from django.views.decorators.http import condition
 
+from core.models import DataVersion
+
+logger = logging.getLogger(__name__)
+
 # Rendered payloads live this long even without changes, so a cache never grows stale forever
 # if a change slips past the signals (a raw SQL update, say).
 PAYLOAD_TIMEOUT = 60 * 60
+# The per-process copy of a cached entry (see `cached`): short, so memory follows what is asked for now.
+LOCAL_TIMEOUT = 5 * 60
 
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 ATTRIBUTION = "Apes Hauts-de-France"
 
+# Family -> the sources (apps) whose changes it shows. Any other name is a family of one source.
+FAMILIES = {
+    # Organisations and their taxonomy: sectors (directory), themes and communes (territories).
+    "directory": ("directory", "territories"),
+    # Territories, dynamics, partnerships; dynamics and partnerships name organisations.
+    "territories": ("territories", "directory"),
+    "publications": ("publications",),
+    # Proposals cite publications; commitments sit on communes and EPCI.
+    "proposals": ("proposals", "territories", "publications"),
+}
+
+# This process's copy of the DataVersion rows: {"rows": {source: (token, modified)}, "expires": monotonic s}.
+_copy = {"rows": {}, "expires": 0.0}
+
+
+def forget_data_versions():
+    """Drop this process's copy: the next read asks the database (tests call it between cases)."""
+    _copy["expires"] = 0.0
+
+
+def _rows(sources):
+    max_age = settings.DATA_VERSION_MAX_AGE
+    now = time.monotonic()
+    rows = _copy["rows"]
+    if _copy["expires"] > now and all(source in rows for source in sources):
+        return rows
+    rows = {source: (token, modified) for source, token, modified in DataVersion.objects.values_list()}
+    missing = [source for source in sources if source not in rows]
+    if missing:
+        # First use of a source: create its row; a concurrent creation wins and is read back.
+        DataVersion.objects.bulk_create([_new_row(source) for source in missing], ignore_conflicts=True)
+        rows = {source: (token, modified) for source, token, modified in DataVersion.objects.values_list()}
+    _copy["rows"] = rows
+    _copy["expires"] = float("inf") if max_age is None else now + max_age
+    return rows
+
 
 def data_version(family="directory"):
-    """The family's current data version: {"token": str, "modified": POSIX seconds}, created on first use."""
-    key = f"{family}:data-version"
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, _new_version(), timeout=None)
-        version = cache.get(key) or _new_version()
-    return version
+    """The family's current data version: {"token": str, "modified": POSIX seconds}, the same in every process."""
+    sources = FAMILIES.get(family, (family,))
+    rows = _rows(sources)
+    if len(sources) == 1:
+        token, modified = rows[sources[0]]
+    else:
+        token = hashlib.sha256("|".join(rows[source][0] for source in sources).encode()).hexdigest()[:32]
+        modified = max(rows[source][1] for source in sources)
+    return {"token": token, "modified": int(modified.timestamp())}
 
 
-def bump_data_version(family="directory"):
-    cache.set(f"{family}:data-version", _new_version(), timeout=None)
+def bump_data_version(*sources):
+    """Give each source (default: the directory) a new version, in the current transaction if there is one.
+
+    Inside a transaction the bump runs in a savepoint: if it fails (a lock timeout, say) it is logged and
+    rolled back alone, never taking the write it follows with it; the cached payloads then expire by
+    their timeout. Outside one, the write is already committed and the bump is one statement of its own.
+    """
+    for source in sources or ("directory",):
+        try:
+            with transaction.atomic(savepoint=transaction.get_connection().in_atomic_block):
+                DataVersion.objects.bulk_create(
+                    [_new_row(source)],
+                    update_conflicts=True,
+                    unique_fields=["source"],
+                    update_fields=["token", "modified"],
+                )
+        except DatabaseError:
+            logger.exception("Data version of %r not bumped; cached pages expire by their timeout", source)
+    # Read back on next use: inside a transaction this process then sees its own bump, others see it at commit.
+    forget_data_versions()
 
 
-def _new_version():
-    return {"token": uuid.uuid4().hex, "modified": int(timezone.now().timestamp())}
+def _new_row(source):
+    return DataVersion(source=source, token=uuid.uuid4().hex, modified=timezone.now().replace(microsecond=0))
+
+
+def follow_changes(source, app_config):
+    """Bump `source` whenever a model of `app_config` is saved or deleted, or one of its M2M links changes."""
+
+    def changed(action="post_", **kwargs):
+        if action.startswith("post_"):  # m2m_changed also fires before the change ("pre_add"...)
+            bump_data_version(source)
+
+    for model in app_config.get_models():
+        uid = f"data-version:{model._meta.label}"
+        models.signals.post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+        models.signals.post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                models.signals.m2m_changed.connect(
+                    changed, sender=through, weak=False, dispatch_uid=f"{uid}:m2m:{field.name}"
+                )
 
 
 def normalised_query(querydict, ignore=()):
@@ -61,6 +152,27 @@ def normalised_query(querydict, ignore=()):
         (key, value) for key in querydict for value in querydict.getlist(key) if value != "" and key not in ignore
     )
     return urlencode(items)
+
+
+def cached(key):
+    """The value cached under a versioned `key` (from `cache_key`), or None.
+
+    Two tiers: this process's memory first, then the shared cache. The local copy is safe because the key
+    holds the data version: a change gives new keys, and an old key is never asked for again. It spares the
+    shared cache's round trip (a SQL query with the database cache) on the hottest pages.
+    """
+    value = caches["local"].get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            caches["local"].set(key, value, LOCAL_TIMEOUT)
+    return value
+
+
+def store(key, value, timeout=PAYLOAD_TIMEOUT):
+    """Cache `value` under a versioned `key`, in both tiers (see `cached`)."""
+    cache.set(key, value, timeout)
+    caches["local"].set(key, value, min(timeout, LOCAL_TIMEOUT))
 
 
 def cache_key(kind, query, *, family="directory", token=None):
@@ -119,13 +231,13 @@ def cached_data_response(
             rendered = _payload(built)
         else:
             key = cache_key(kind, query, family=family or "data", token=token)
-            rendered = cache.get(key)
+            rendered = cached(key)
             if rendered is None:
                 body = build()
                 if isinstance(body, HttpResponseBase):
                     return body
                 rendered = _payload(body)
-                cache.set(key, rendered, PAYLOAD_TIMEOUT)
+                store(key, rendered)
         return _response(request, rendered, content_type)
 
     response = condition(etag_func=lambda request: etag, last_modified_func=lambda request: last_modified)(render)(

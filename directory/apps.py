@@ -6,4 +6,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Annuaire"
 
     def ready(self):
+        # Saves, deletes and M2M changes of this app's models give its public data a new version.
+        from core.data import follow_changes
         from directory import checks  # noqa: F401 -- registers the system checks
+
+        follow_changes("directory", self)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from core.data import bump_data_version
 from core.dates import DatePrecision
 from territories.geography.fixture import load_geography
 from territories.models import (
@@ -225,6 +226,7 @@ def seed_dynamics(linker):
                 )
             )
         TimelineEvent.objects.bulk_create(events)
+        bump_data_version("territories")  # bulk_create sends no signal
         count += 1
     return count
 

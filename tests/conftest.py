@@ -7,9 +7,10 @@ to no organisation. `administrator_client` and `editor_client` are the test clie
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from core import notify
+from core.data import forget_data_versions
 from tests.factories import CommuneFactory, OrganisationFactory, OrganisationMembershipFactory, UserFactory
 
 
@@ -17,8 +18,12 @@ from tests.factories import CommuneFactory, OrganisationFactory, OrganisationMem
 def empty_cache():
     """Cached pages and map data, rate-limit counters: a rolled-back test must leave none for the next."""
     cache.clear()
+    # Each test starts from the migration's version rows: local copies keyed on them must go too.
+    caches["local"].clear()
+    forget_data_versions()  # the rows of a rolled-back test are gone: read them again
     yield
     cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as siren_number
 from stdnum.fr import siret as siret_number
 
-from core.data import bump_data_version
 from core.models import PublishedQuerySet
 from core.text import compact, normalize
 from core.validators import validate_image_file
@@ -259,15 +258,3 @@ class Organisation(models.Model):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
-
-
-def _directory_data_changed(**kwargs):
-    """Any change to organisations or their links invalidates cached map data, exports and lists (core/data.py)."""
-    bump_data_version()
-
-
-for _sender in (Organisation, Sector):
-    models.signals.post_save.connect(_directory_data_changed, sender=_sender, dispatch_uid=f"data-save-{_sender}")
-    models.signals.post_delete.connect(_directory_data_changed, sender=_sender, dispatch_uid=f"data-del-{_sender}")
-for _through in (Organisation.sectors.through, Organisation.themes.through, Organisation.ptces.through):
-    models.signals.m2m_changed.connect(_directory_data_changed, sender=_through, dispatch_uid=f"data-m2m-{_through}")

@@ -2,7 +2,6 @@
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.antispam import rate_limited
-from core.data import LICENCE, LICENCE_URL, cache_key, normalised_query
+from core.data import LICENCE, LICENCE_URL, cache_key, cached, normalised_query, store
 from core.maps import map_config
 from core.views import FilteredListMixin
 from directory.filters import OrganisationFilterSet
@@ -55,13 +54,13 @@ class OrganisationListView(FilteredListMixin, ListView):
         if not self.is_cacheable(request):
             return super().get(request, *args, **kwargs)
         key = cache_key("list-html", f"{request.get_host()}?{normalised_query(request.GET)}", family="directory")
-        content = cache.get(key)
+        content = cached(key)
         if content is not None:
             return HttpResponse(content)
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200:
             response.render()
-            cache.set(key, response.content, LIST_PAGE_TIMEOUT)
+            store(key, response.content, LIST_PAGE_TIMEOUT)
         return response
 
     @staticmethod

@@ -177,14 +177,15 @@ def measure_detail(request, slug):
 def commitment_geojson(request):
     """Communes (or EPCI, when no commune is given) with validated commitments, as GeoJSON points.
 
-    Each signatory carries its progress class so the map colours teams by progress. Not open data
-    (people's names), so no cross-origin reading.
+    Each signatory carries its progress class so the map colours teams by progress. Cached and
+    revalidated on the "proposals" data version. Not open data (people's names), so no cross-origin reading.
     """
     return cached_data_response(
         request,
         kind="commitments",
         build=build_commitment_collection,
         content_type="application/geo+json",
+        family="proposals",
         cors=False,
         max_age=300,
     )

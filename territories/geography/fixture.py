@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.data import bump_data_version
 from territories.models import Commune, Department, Epci
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "geography.json"
@@ -99,6 +100,8 @@ def load_geography(path=DEFAULT_PATH, stdout=None):
             update_fields=["name", "slug", "postal_codes", "population", "department", "epci", "latitude", "longitude"],
             batch_size=500,
         )
+        # bulk_create sends no signal.
+        bump_data_version("territories")
     counts = {
         "departments": len(document["departments"]),
         "epcis": len(document["epcis"]),

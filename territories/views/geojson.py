@@ -1,23 +1,22 @@
 """Map data of the territories app, as GeoJSON (`application/geo+json`), with ETags.
 
 * `/api/epci.geojson`: the 92 EPCI boundaries with a `partner` flag. Boundaries are simplified at
-  data-build time (see docs/data.md); the serialised body is cached (Django cache) under a key derived
-  from a cheap fingerprint query, so a changed partnership or a reloaded geography never serves stale data,
-  and a client holding the current ETag gets a 304 after that single fingerprint query.
+  data-build time (see docs/data.md).
 * `/api/dynamiques.geojson`: published dynamics as points coloured by theme, filtered with the same
-  FilterSet (and query string) as /dynamiques/; no version follows them, so the ETag is the body's hash.
+  FilterSet (and query string) as /dynamiques/.
+
+Both are cached and revalidated on the "territories" data version (core/data.py): a changed partnership,
+dynamic or reloaded geography gets a new version in the database, seen by every worker within a second.
 
 Both answer through core.data.cached_data_response (304, gzip, Vary, CORS).
 """
 
-import hashlib
 import json
 
-from django.db.models import Count, Max, Sum
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from core.data import cached_data_response
+from core.data import cached_data_response, normalised_query
 from territories.filters import DynamicFilterSet
 from territories.models import Dynamic, Epci, Partnership
 
@@ -28,14 +27,6 @@ BROWSER_MAX_AGE = 300
 
 def _dumps(data):
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def epci_fingerprint():
-    """A short hash that changes whenever the EPCI layer would change (two aggregate queries)."""
-    epcis = Epci.objects.aggregate(count=Count("id"), last=Max("id"), population=Sum("population"))
-    partnerships = Partnership.objects.aggregate(count=Count("id"), updated=Max("updated_at"))
-    raw = repr((sorted(epcis.items()), sorted(partnerships.items()))).encode()
-    return hashlib.sha256(raw).hexdigest()[:20]
 
 
 def build_epci_collection():
@@ -82,7 +73,7 @@ def epci_geojson(request):
         kind="epci",
         build=build_epci_collection,
         content_type=GEOJSON_CONTENT_TYPE,
-        token=epci_fingerprint(),
+        family="territories",
         max_age=BROWSER_MAX_AGE,
     )
 
@@ -95,6 +86,8 @@ def dynamic_geojson(request):
         kind="dynamics",
         build=lambda: build_dynamic_collection(request),
         content_type=GEOJSON_CONTENT_TYPE,
+        family="territories",
+        query=normalised_query(request.GET),
         max_age=BROWSER_MAX_AGE,
     )
 

@@ -172,8 +172,8 @@ def test_gzip_is_served_when_accepted(visitor, actors):
 
 
 def test_geojson_query_count_is_fixed_and_zero_when_cached(visitor, actors, django_assert_num_queries):
-    """One query for all points (no per-feature lookup); a cache hit touches no database."""
-    with django_assert_num_queries(1):
+    """The data version, then one query for all points (no per-feature lookup); a cache hit touches no database."""
+    with django_assert_num_queries(2):
         visitor.get(GEOJSON_URL)
     with django_assert_num_queries(0):
         visitor.get(GEOJSON_URL)
@@ -228,10 +228,10 @@ def test_csv_bad_filter_is_400(visitor, actors):
 
 
 def test_csv_query_count_is_fixed(visitor, actors, django_assert_num_queries):
-    """Organisations with commune, department and EPCI joined, then sectors, themes, PTCEs: 4 queries."""
+    """The data version; organisations with commune, department and EPCI joined, then sectors, themes, PTCEs."""
     for organisation in Organisation.objects.all():
         organisation.sectors.add(SectorFactory(), SectorFactory())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         read_csv(visitor.get(CSV_URL))
 
 

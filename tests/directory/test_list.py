@@ -233,9 +233,10 @@ def _organisations_with_links(count, sectors_each):
         organisation.sectors.set(sectors)
 
 
-# Queries for a list page: session-less GET → count, page of organisations (commune joined), their sectors
-# (one prefetch), then the filter form's select options: sectors, themes, departments, EPCI, PTCE.
-LIST_QUERIES = 8
+# Queries for a list page: session-less GET → the data version (page cache key), count, page of organisations
+# (commune joined), their sectors (one prefetch), then the filter form's select options: sectors, themes,
+# departments, EPCI, PTCE.
+LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize(("count", "sectors_each"), [(3, 1), (PAGE_SIZE, 4)])

@@ -356,11 +356,11 @@ def test_commitments_page_query_count(visitor, campaign, places, django_assert_n
 
 
 def test_geojson_query_count(visitor, campaign, places, django_assert_num_queries):
-    """The campaign, the commitments with their place, their measures and updates (progress): none per commitment."""
+    """The data version, the campaign, the commitments with their place, measures and updates: none per commitment."""
     for commune in (places["lille"], places["marly"], places["grenay"]):
         for _ in range(3):
             CommitmentFactory(campaign=campaign, commune=commune)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         data = visitor.get(GEOJSON_URL).json()
     assert sorted(f["properties"]["count"] for f in data["features"]) == [3, 3, 3]
 

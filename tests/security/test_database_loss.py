@@ -26,7 +26,7 @@ def test_healthz_answers_200_with_the_database(browser):
     response = browser.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok"}}
+    assert json.loads(response.content) == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -35,7 +35,7 @@ def test_healthz_answers_503_without_the_database(browser):
         response = browser.get("/healthz")
     assert response.status_code == 503
     body = json.loads(response.content)
-    assert body == {"status": "unavailable", "checks": {"database": "unavailable"}}  # no error text
+    assert body == {"status": "unavailable", "checks": {"database": "unavailable", "cache": "ok"}}  # no error text
     assert response["Retry-After"].isdigit()
 
 

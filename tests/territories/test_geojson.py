@@ -61,13 +61,13 @@ def test_epci_layer_changes_when_a_partnership_is_added(visitor):
 
 
 def test_epci_layer_query_count_is_fixed_and_cached(visitor, django_assert_num_queries):
-    """Two fingerprint aggregates, then EPCI + partnerships once; later requests read the cache."""
+    """The data version, then EPCI + partnerships once; later requests read the cache without a query."""
     for _ in range(5):
         PartnershipFactory(epci=EpciFactory(boundary=SQUARE))
     url = reverse("territories:epci-geojson")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         visitor.get(url)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(0):
         response = visitor.get(url)
     assert len(features(response)) == 5
 
@@ -128,11 +128,11 @@ def test_dynamics_layer_revalidates_with_its_etag(visitor):
 
 
 def test_dynamics_layer_query_count_is_fixed(visitor, django_assert_num_queries):
-    """Theme, EPCI and communes of the points are fetched once, not per dynamic."""
+    """The data version, then theme, EPCI and communes of the points once, not per dynamic."""
     for _ in range(10):
         dynamic = DynamicFactory()
         dynamic.epcis.add(EpciFactory())
         dynamic.communes.add(CommuneFactory())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = visitor.get(reverse("territories:dynamic-geojson"))
     assert len(features(response)) == 10

@@ -21,6 +21,8 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
+from core.data import FAMILIES, bump_data_version
+
 ANONYMISED_NAME = "Personne anonymisée"
 OUR_APPS = ("apes_portal", "territories", "directory", "publications", "proposals")
 
@@ -116,6 +118,8 @@ class Command(BaseCommand):
             for target in TARGETS:
                 total += self.anonymise_target(target, email, verbosity)
             leftovers = self.remaining_occurrences(email)
+            # QuerySet.update() sends no signal: names may leave public pages and data.
+            bump_data_version(*FAMILIES)
             if dry_run:
                 transaction.set_rollback(True)
 

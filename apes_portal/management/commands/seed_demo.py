@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from core.data import FAMILIES, bump_data_version
 from directory.demo import seed_synthetic
 from proposals.demo import remove_examples, seed_examples
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                         self.log(f"{module.__name__}.{phase}")
                         step(self.log)
             (remove_examples if no_examples else seed_examples)(self.log)
+            # The phases bulk-create rows (no signals): every public page changes.
+            bump_data_version(*FAMILIES)
         if organisations:
             seed_synthetic(organisations, self.log)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
