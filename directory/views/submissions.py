@@ -13,7 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.antispam import rate_limited
-from core.notify import notify_staff
+from core.notify import notify, notify_staff
 from directory.forms import CorrectionRequestForm, MemberLoginForm, MembershipApplicationForm, ProposedChangeForm
 from directory.models import Organisation, OrganisationMembership, ProposedChange
 
@@ -28,6 +28,12 @@ def membership_apply(request):
             f"Nouvelle demande d'adhésion : {application.organisation_name}",
             "emails/membership_application.txt",
             {"application": application, "admin_url": request.build_absolute_uri(application.get_admin_url())},
+        )
+        notify(
+            application.email,
+            "Votre demande d'adhésion à l'Apes Hauts-de-France",
+            "mail/membership_received.txt",
+            {"application": application},
         )
         return redirect("directory:membership-thanks")
     return render(request, "directory/submissions/application_form.html", {"form": form})
@@ -54,6 +60,12 @@ def correction_create(request, slug):
                 "organisation": organisation,
                 "admin_url": request.build_absolute_uri(correction.get_admin_url()),
             },
+        )
+        notify(
+            correction.contact_email,
+            f"Votre signalement sur « {organisation.name} »",
+            "mail/correction_received.txt",
+            {"correction": correction, "organisation": organisation},
         )
         messages.success(request, "Merci : votre signalement a bien été transmis à l'équipe de l'Apes.")
         return redirect(organisation)
