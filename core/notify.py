@@ -13,6 +13,7 @@ HTML alternative.
 """
 
 import logging
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -53,10 +54,8 @@ def _bodies(template_or_body, context):
     text = render_to_string(template_or_body, context)
     html = None
     if template_or_body.endswith(".txt"):
-        try:
+        with suppress(TemplateDoesNotExist):
             html = render_to_string(template_or_body.removesuffix(".txt") + ".html", context)
-        except TemplateDoesNotExist:
-            pass
     return text, html
 
 
