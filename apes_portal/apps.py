@@ -14,7 +14,7 @@ SKIP_ADMIN_AUTODISCOVER = {"leaflet"}
 class ApesAdminConfig(SimpleAdminConfig):
     """The admin, with our own site and an autodiscovery that skips GeoDjango-only modules."""
 
-    default_site = "apes_portal.admin.ApesAdminSite"
+    default_site = "apes_portal.admin_site.ApesAdminSite"
 
     def ready(self):
         super().ready()
