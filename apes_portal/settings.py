@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "import_export",
-    "axes",
+    "apes_portal.apps.LockoutsConfig",  # django-axes, with a French name in the admin
     "csp",
     "mailer",
     "core",
