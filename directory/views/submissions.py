@@ -17,6 +17,9 @@ from core.notify import notify, notify_staff
 from directory.forms import CorrectionRequestForm, MemberLoginForm, MembershipApplicationForm, ProposedChangeForm
 from directory.models import Organisation, OrganisationMembership, ProposedChange
 
+#: How many of their latest proposals the member space lists.
+MEMBER_PROPOSALS = 20
+
 
 @require_http_methods(["GET", "POST"])
 @rate_limited("membership-application", "5/h")
@@ -128,7 +131,10 @@ def member_space(request):
         )
         return redirect(f"{reverse('directory:member-space')}?organisation={organisation.slug}")
 
-    pending = organisation.proposed_changes.pending().filter(proposed_by=request.user)
+    # Every proposal of theirs, handled ones too: a decision never makes one vanish without a trace.
+    proposals = organisation.proposed_changes.filter(proposed_by=request.user).order_by("-created_at")[
+        :MEMBER_PROPOSALS
+    ]
     return render(
         request,
         "directory/submissions/member_space.html",
@@ -136,6 +142,6 @@ def member_space(request):
             "organisation": organisation,
             "memberships": memberships,
             "form": form,
-            "pending_changes": pending,
+            "proposals": proposals,
         },
     )

@@ -73,7 +73,7 @@ def test_proposed_change_waits_for_moderation(member_client, member, member_orga
     assert member_organisation.name in mail.outbox[0].subject
 
     page = member_client.get(response["Location"])
-    assert "Vos propositions en attente" in page.text
+    assert "en attente de vérification par l'équipe" in page.text
 
 
 def test_nothing_changed_is_refused(member_client):
