@@ -2,6 +2,7 @@
 
 from importlib import import_module
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig, apps
 from django.contrib.admin.apps import SimpleAdminConfig
 from django.utils.module_loading import module_has_submodule
@@ -14,7 +15,7 @@ SKIP_ADMIN_AUTODISCOVER = {"leaflet"}
 class ApesAdminConfig(SimpleAdminConfig):
     """The admin, with our own site and an autodiscovery that skips GeoDjango-only modules."""
 
-    default_site = "apes_portal.admin.ApesAdminSite"
+    default_site = "apes_portal.admin_site.ApesAdminSite"
 
     def ready(self):
         super().ready()
@@ -38,3 +39,10 @@ class ApesPortalConfig(AppConfig):
 
         # Models added by any app after the roles migration get their permissions in the groups too.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="apes_portal_sync_roles")
+
+
+class LockoutsConfig(AxesAppConfig):
+    """django-axes, named in French so the admin index does not show "AXES" beside the campaign's "Axes"."""
+
+    default = False
+    verbose_name = "Verrouillages de connexion"

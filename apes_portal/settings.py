@@ -81,8 +81,9 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "import_export",
-    "axes",
+    "apes_portal.apps.LockoutsConfig",  # django-axes, with a French name in the admin
     "csp",
+    "mailer",
     "core",
     "apes_portal",
     "territories",
@@ -198,7 +199,8 @@ DATA_VERSION_MAX_AGE = float(_data_version_max_age) if _data_version_max_age els
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The username or the account's email address (apes_portal/accounts.py).
+    "apes_portal.accounts.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -255,16 +257,20 @@ LEAFLET_CONFIG = {
     "FORCE_IMAGE_PATH": STATIC_URL + "leaflet/images/",
 }
 
-# Email: console by default, SMTP when EMAIL_HOST is set.
+# Email: every message is queued in the database (django-mailer) and delivered by `manage.py send_mail`
+# (cron/systemd timer, docs/operations.md); the queue hands it to SMTP when EMAIL_HOST is set, to the
+# console otherwise.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    MAILER_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Apes Hauts-de-France <ne-pas-repondre@apes-hdf.org>")
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS", "contact@apes-hdf.org")
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("apes_portal.territory_urls")),
     path("municipales-2026/", include("proposals.urls")),
     path("carnets/", include("publications.urls")),
+    path("compte/", include("apes_portal.account_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(

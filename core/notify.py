@@ -1,17 +1,24 @@
 """The one way the portal emails anyone: the staff (`notify_staff`) or one person (`notify`).
 
 One failure policy: what triggered the mail (an application, a commitment…) is already saved and is
-never lost because of mail. Messages go out after the surrounding transaction commits (a rolled-back
-submission sends nothing), and a sending error is logged, never raised into the request.
+never lost because of mail. Messages are handed over after the surrounding transaction commits (a
+rolled-back submission sends nothing) to the email backend, which in production is django-mailer's
+database queue (settings.EMAIL_BACKEND = "mailer.backend.DbBackend"): the message is stored as a row,
+and `manage.py send_mail` (run every minute by cron or a systemd timer, docs/operations.md) delivers it;
+a refusing SMTP server leaves it deferred for `manage.py retry_deferred`. Any error while handing the
+message over is logged, never raised into the request.
 
-All sending lives here so a database mail queue can later be plugged in behind these two functions.
+A template named "….txt" is the plain-text body; when a sibling "….html" exists it is attached as the
+HTML alternative.
 """
 
 import logging
+from contextlib import suppress
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db.transaction import on_commit
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -26,16 +33,30 @@ def notify_staff(subject, template_or_body, context=None):
     """
     recipients = list(settings.STAFF_NOTIFICATION_EMAILS)
     if recipients:
-        _send_after_commit(f"{STAFF_SUBJECT_PREFIX}{subject}", _body(template_or_body, context), recipients)
+        text, html = _bodies(template_or_body, context)
+        _send_after_commit(f"{STAFF_SUBJECT_PREFIX}{subject}", text, html, recipients)
 
 
 def notify(recipient, subject, template_or_body, context=None):
-    """Email one person (a signatory, an applicant); same arguments as `notify_staff`."""
-    _send_after_commit(subject, _body(template_or_body, context), [recipient])
+    """Email one person (a signatory, an applicant); same arguments as `notify_staff`.
+
+    Nothing is sent when `recipient` is empty (a submission without an address).
+    """
+    if recipient:
+        text, html = _bodies(template_or_body, context)
+        _send_after_commit(subject, text, html, [recipient])
 
 
-def _body(template_or_body, context):
-    return template_or_body if context is None else render_to_string(template_or_body, context)
+def _bodies(template_or_body, context):
+    """(plain text, HTML or None) for a template name and its context, or a literal body."""
+    if context is None:
+        return template_or_body, None
+    text = render_to_string(template_or_body, context)
+    html = None
+    if template_or_body.endswith(".txt"):
+        with suppress(TemplateDoesNotExist):
+            html = render_to_string(template_or_body.removesuffix(".txt") + ".html", context)
+    return text, html
 
 
 def _one_line(subject):
@@ -43,12 +64,15 @@ def _one_line(subject):
     return " ".join(subject.split())[:200]
 
 
-def _send_after_commit(subject, body, recipients):
+def _send_after_commit(subject, text, html, recipients):
     subject = _one_line(subject)
 
     def send():
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
+        if html:
+            message.attach_alternative(html, "text/html")
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            message.send()
         except Exception:  # noqa: BLE001 — the submission is saved; a mail outage must not lose it or show a 500.
             logger.exception("Could not send the email %r to %d recipient(s)", subject, len(recipients))
 

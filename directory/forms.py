@@ -189,4 +189,8 @@ class ProposedChangeForm(forms.ModelForm):
 
 
 class MemberLoginForm(BoundedUsernameMixin, AuthenticationForm):
-    """The member space's sign-in form (usernames bounded, see BoundedUsernameMixin)."""
+    """The member space's sign-in form (usernames bounded, see BoundedUsernameMixin); email works too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Identifiant ou adresse électronique"

@@ -7,6 +7,7 @@ Every problem is reported on its row, in French, and the whole file is refused u
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
@@ -256,6 +257,12 @@ class OrganisationResource(resources.ModelResource):
                 errors["sectors"] = ValidationError(str(exc))
         if errors:
             raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Every imported record's history says which import wrote it."""
+        super().before_save_instance(instance, row, **kwargs)
+        name = kwargs.get("file_name") or "sans nom"
+        instance._change_reason = f"Import du {timezone.localdate():%d/%m/%Y} (fichier {name})"
 
     def after_import_row(self, row, row_result, **kwargs):
         if row_result.import_type != RowResult.IMPORT_TYPE_NEW or row_result.instance is None:

@@ -15,9 +15,17 @@ from publications.access import can_download
 from publications.filters import PublicationFilterSet
 from publications.models import Publication
 
+#: Query parameter of a publication page that starts its download (where sign-in sends the person back).
+START_DOWNLOAD = "telecharger"
 
-def login_url(next_url):
-    """The sign-in page, sending the person back to `next_url` afterwards."""
+
+def login_url(publication):
+    """The sign-in page, sending the person back to the publication's page, which then starts the download.
+
+    Back on the page rather than on the file itself: a file answered to the sign-in form would leave
+    the person on that form while the PDF downloads unseen.
+    """
+    next_url = f"{publication.get_absolute_url()}?{START_DOWNLOAD}=1#telechargement"
     return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
 
 
@@ -54,11 +62,12 @@ class PublicationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         publication = self.object
-        download_url = publication.get_download_url()
+        allowed = can_download(self.request.user, publication)
         context.update(
-            can_download=can_download(self.request.user, publication),
-            download_url=download_url,
-            login_url=login_url(download_url),
+            can_download=allowed,
+            download_url=publication.get_download_url(),
+            start_download=allowed and bool(publication.pdf_file) and START_DOWNLOAD in self.request.GET,
+            login_url=login_url(publication),
             og_image_url=self.request.build_absolute_uri(publication.cover.url) if publication.cover else "",
         )
         return context
@@ -81,7 +90,7 @@ def publication_download(request, slug):
         return render(
             request,
             "publications/members_only.html",
-            {"publication": publication, "login_url": login_url(publication.get_download_url())},
+            {"publication": publication, "login_url": login_url(publication)},
             status=403,
         )
     if not publication.pdf_file:

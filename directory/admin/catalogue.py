@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import FrenchHistoryAdmin
 from directory import geocoding, moderation
 from directory.models import Organisation, OrganisationMembership, Sector
 from directory.resources import OrganisationResource
@@ -68,7 +68,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     import_formats = [CSV, XLSX]

@@ -1,7 +1,9 @@
 """Staff review of what the public and members submit: applications, corrections, proposed changes.
 
-Every submission admin gets its "accept" and "refuse" actions from `moderation_actions()`, which go
+Every submission admin gets from `moderation_actions()` its "accept" and "refuse" list actions and the
+"Accepter" / "Refuser" buttons of its own page (with an optional message to the person), all going
 through `directory.moderation.approve` / `refuse` (the proposals' commitments admin uses it too).
+After each decision `notify_decision()` tells the person who sent the submission, by mail.
 """
 
 from django import forms
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from core.notify import notify
 from directory import moderation
 from directory.models import (
     CheckFinding,
@@ -33,6 +36,7 @@ def moderation_actions(*, noun, approve_label, refuse_label, approved, refused="
 
     class ModerationActions:
         actions = ["approve_selected", "refuse_selected"]
+        change_form_template = "admin/directory/submission_change_form.html"
 
         @admin.action(description=approve_label, permissions=["change"])
         def approve_selected(self, request, queryset):
@@ -49,16 +53,55 @@ def moderation_actions(*, noun, approve_label, refuse_label, approved, refused="
                     continue
                 done += 1
                 self.describe_approval(request, submission, applied)
+                self.notify_decision(request, submission, True, "")
             self.message_user(request, f"{done} {noun} {approved}.", messages.SUCCESS)
             self._report_skipped(request, skipped)
 
         @admin.action(description=refuse_label, permissions=["change"])
         def refuse_selected(self, request, queryset):
-            done = sum(moderation.refuse(submission, by=request.user) for submission in queryset)
+            done = 0
+            for submission in queryset:
+                if moderation.refuse(submission, by=request.user):
+                    done += 1
+                    self.notify_decision(request, submission, False, "")
             self.message_user(request, f"{done} {noun} {refused}.", messages.SUCCESS)
+
+        def change_view(self, request, object_id, form_url="", extra_context=None):
+            obj = self.get_object(request, object_id)
+            extra_context = {**(extra_context or {}), "can_decide": obj is not None and obj.can_be_approved()}
+            return super().change_view(request, object_id, form_url, extra_context)
+
+        def response_change(self, request, obj):
+            """The "Accepter" / "Refuser" buttons of the submission's own page, after its notes are saved.
+
+            Only reachable with the change permission (Django answers 403 to a POST without it).
+            """
+            message = request.POST.get("decision_message", "").strip()[:2000]
+            if "_accept" in request.POST and obj.can_be_approved():
+                try:
+                    applied = moderation.approve(obj, by=request.user)
+                except ValidationError as exc:
+                    problems = " ".join(exc.messages)
+                    self.message_user(request, f"{obj} : non appliquée ({problems})", messages.ERROR)
+                    return redirect(request.path)
+                self.describe_approval(request, obj, applied)
+                self.notify_decision(request, obj, True, message)
+                return redirect(self.after_approval_url(obj, applied))
+            if "_reject" in request.POST and moderation.refuse(obj, by=request.user):
+                self.notify_decision(request, obj, False, message)
+                self.message_user(request, f"{obj} : {refused}.", messages.SUCCESS)
+                return redirect(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
+            return super().response_change(request, obj)
+
+        def after_approval_url(self, submission, applied):
+            meta = submission._meta
+            return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
 
         def describe_approval(self, request, submission, applied):
             pass
+
+        def notify_decision(self, request, submission, accepted, message):
+            """Tell the person who sent `submission` what became of it (each admin says how)."""
 
         def _report_skipped(self, request, skipped):
             if skipped:
@@ -160,16 +203,16 @@ class MembershipApplicationAdmin(
                 messages.warning(request, moderation.duplicates_warning(duplicates, "Cette demande"))
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def response_change(self, request, obj):
-        """The "accept" and "refuse" buttons of the application's page (after its corrections are saved)."""
-        if "_accept" in request.POST and obj.can_be_approved():
-            applied = moderation.approve(obj, by=request.user)
-            self.describe_approval(request, obj, applied)
-            return redirect("admin:directory_organisation_change", applied[0].pk)
-        if "_reject" in request.POST and moderation.refuse(obj, by=request.user):
-            self.message_user(request, f"Demande de « {obj.organisation_name} » refusée.", messages.SUCCESS)
-            return redirect("admin:directory_membershipapplication_changelist")
-        return super().response_change(request, obj)
+    def after_approval_url(self, submission, applied):
+        return reverse("admin:directory_organisation_change", args=[applied[0].pk])
+
+    def notify_decision(self, request, submission, accepted, message):
+        notify(
+            submission.email,
+            "Votre demande d'adhésion à l'Apes Hauts-de-France",
+            "mail/membership_decision.txt",
+            {"application": submission, "accepted": accepted, "message": message},
+        )
 
     def describe_approval(self, request, submission, applied):
         organisation, created = applied
@@ -195,10 +238,18 @@ class CorrectionRequestAdmin(
     list_filter = ["status", "created_at"]
     search_fields = ["organisation__name", "message", "contact_name", "contact_email"]
     list_select_related = ["organisation"]
-    readonly_fields = ["organisation_link", "message", "contact_name", "contact_email", "status", "created_at"]
-    fields = [
+    readonly_fields = [
         "organisation_link",
         "message",
+        "current_record",
+        "contact_name",
+        "contact_email",
+        "status",
+        "created_at",
+    ]
+    fields = [
+        "organisation_link",
+        ("message", "current_record"),
         ("contact_name", "contact_email"),
         ("status", "created_at"),
         "staff_notes",
@@ -208,6 +259,33 @@ class CorrectionRequestAdmin(
     @admin.display(description="correction proposée")
     def excerpt(self, obj):
         return Truncator(obj.message).chars(90)
+
+    @admin.display(description="fiche actuelle")
+    def current_record(self, obj):
+        organisation = obj.organisation
+        rows = (
+            (Organisation._meta.get_field(name).verbose_name, getattr(organisation, name) or "—")
+            for name in ProposedChange.EDITABLE_FIELDS
+        )
+        return format_html(
+            "<table><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+        )
+
+    def notify_decision(self, request, submission, accepted, message):
+        organisation = submission.organisation
+        notify(
+            submission.contact_email,
+            f"Votre signalement sur « {organisation.name} »",
+            "mail/correction_outcome.txt",
+            {
+                "correction": submission,
+                "organisation": organisation,
+                "organisation_url": request.build_absolute_uri(organisation.get_absolute_url()),
+                "accepted": accepted,
+                "message": message,
+            },
+        )
 
 
 @admin.register(ProposedChange)
@@ -226,8 +304,31 @@ class ProposedChangeAdmin(
     list_filter = ["status", "created_at"]
     search_fields = ["organisation__name", "proposed_by__username", "message"]
     list_select_related = ["organisation", "proposed_by"]
-    readonly_fields = ["organisation_link", "proposed_by", "comparison", "message", "status", "created_at"]
-    fields = ["organisation_link", ("proposed_by", "created_at", "status"), "message", "comparison"]
+    readonly_fields = ["organisation_link", "author", "comparison", "message", "status", "created_at"]
+    fields = ["organisation_link", ("author", "created_at", "status"), "message", "comparison"]
+
+    @admin.display(description="proposée par")
+    def author(self, obj):
+        # Plain text: editors may not open user accounts, so no link to one.
+        user = obj.proposed_by
+        return f"{user.get_username()} <{user.email}>" if user else "—"
+
+    def notify_decision(self, request, submission, accepted, message):
+        user = submission.proposed_by
+        if user is None:
+            return
+        notify(
+            user.email,
+            f"Votre proposition pour « {submission.organisation.name} »",
+            "mail/proposed_change_outcome.txt",
+            {
+                "change": submission,
+                "organisation": submission.organisation,
+                "accepted": accepted,
+                "message": message,
+                "member_space_url": request.build_absolute_uri(reverse("directory:member-space")),
+            },
+        )
 
     @admin.display(description="champs modifiés")
     def changed_fields(self, obj):

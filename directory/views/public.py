@@ -4,6 +4,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -185,7 +186,14 @@ class OrganisationEmailView(OrganisationDetailView):
         return self.get(request, *args, **kwargs)
 
 
-organisation_email = rate_limited("directory-email", "30/h")(require_POST(OrganisationEmailView.as_view()))
+_reveal_email = rate_limited("directory-email", "30/h")(require_POST(OrganisationEmailView.as_view()))
+
+
+def organisation_email(request, slug):
+    """POST reveals the address; a GET (a reload, a shared or bookmarked link) goes back to the page."""
+    if request.method in ("GET", "HEAD"):
+        return redirect("directory:organisation-detail", slug=slug)
+    return _reveal_email(request, slug=slug)
 
 
 def organisation_json_ld(request, organisation):

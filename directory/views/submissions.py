@@ -13,9 +13,12 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.antispam import rate_limited
-from core.notify import notify_staff
+from core.notify import notify, notify_staff
 from directory.forms import CorrectionRequestForm, MemberLoginForm, MembershipApplicationForm, ProposedChangeForm
 from directory.models import Organisation, OrganisationMembership, ProposedChange
+
+#: How many of their latest proposals the member space lists.
+MEMBER_PROPOSALS = 20
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,6 +31,12 @@ def membership_apply(request):
             f"Nouvelle demande d'adhésion : {application.organisation_name}",
             "emails/membership_application.txt",
             {"application": application, "admin_url": request.build_absolute_uri(application.get_admin_url())},
+        )
+        notify(
+            application.email,
+            "Votre demande d'adhésion à l'Apes Hauts-de-France",
+            "mail/membership_received.txt",
+            {"application": application},
         )
         return redirect("directory:membership-thanks")
     return render(request, "directory/submissions/application_form.html", {"form": form})
@@ -54,6 +63,12 @@ def correction_create(request, slug):
                 "organisation": organisation,
                 "admin_url": request.build_absolute_uri(correction.get_admin_url()),
             },
+        )
+        notify(
+            correction.contact_email,
+            f"Votre signalement sur « {organisation.name} »",
+            "mail/correction_received.txt",
+            {"correction": correction, "organisation": organisation},
         )
         messages.success(request, "Merci : votre signalement a bien été transmis à l'équipe de l'Apes.")
         return redirect(organisation)
@@ -116,7 +131,10 @@ def member_space(request):
         )
         return redirect(f"{reverse('directory:member-space')}?organisation={organisation.slug}")
 
-    pending = organisation.proposed_changes.pending().filter(proposed_by=request.user)
+    # Every proposal of theirs, handled ones too: a decision never makes one vanish without a trace.
+    proposals = organisation.proposed_changes.filter(proposed_by=request.user).order_by("-created_at")[
+        :MEMBER_PROPOSALS
+    ]
     return render(
         request,
         "directory/submissions/member_space.html",
@@ -124,6 +142,6 @@ def member_space(request):
             "organisation": organisation,
             "memberships": memberships,
             "form": form,
-            "pending_changes": pending,
+            "proposals": proposals,
         },
     )

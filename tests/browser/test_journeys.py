@@ -243,7 +243,7 @@ def test_member_downloads_a_carnet_and_gets_a_pdf(page, live_server, viewport, d
     # The member signs in to the member space, then goes to the carnets.
     open_page(page, live_server, reverse("directory:member-login"))
     assert_no_violations(page)
-    page.get_by_label(re.compile("^Nom d.utilisateur")).fill("adherente")
+    page.get_by_label(re.compile("^Identifiant")).fill("adherente")
     page.get_by_label(re.compile("^Mot de passe")).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("networkidle")
@@ -295,11 +295,13 @@ def test_member_account_signs_in_from_a_members_only_carnet_and_gets_the_file(pa
     )
     page.get_by_role("link", name=re.compile("Se connecter pour télécharger")).click()
     page.wait_for_load_state("networkidle")
-    page.get_by_label(re.compile("^Nom d.utilisateur")).fill("maisonduvelo")
+    page.get_by_label(re.compile("^Identifiant")).fill("maisonduvelo")
     page.get_by_label(re.compile("^Mot de passe")).fill(PASSWORD)
-    # Signed in, the member is sent on to the file they asked for.
+    # Signed in, the member is back on the carnet's page, which says so and starts the download.
     with page.expect_download(timeout=10_000) as download_info:
         page.get_by_role("button", name=re.compile("Se connecter|Connexion")).click()
+        expect(page.locator("main")).to_contain_text("le téléchargement va commencer")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Petites et grandes trajectoires")
     with open(download_info.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
 

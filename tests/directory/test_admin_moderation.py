@@ -1,7 +1,9 @@
 """Staff review of applications, corrections and members' proposals; duplicate detection."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from stdnum import luhn
 
@@ -13,6 +15,7 @@ from tests.factories import (
     OrganisationFactory,
     ProposedChangeFactory,
     SectorFactory,
+    UserFactory,
 )
 from tests.formdata import form_values
 
@@ -214,3 +217,102 @@ def test_refusing_twice_counts_once(administrator_client):
     run_action(administrator_client, "proposedchange", "refuse_selected", [change])
     response = run_action(administrator_client, "proposedchange", "refuse_selected", [change])
     assert "0 modification(s) refusée(s)." in response.text
+
+
+def change_page(obj):
+    return reverse(f"admin:directory_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def decide(client, obj, button, message=""):
+    """Press "Accepter" or "Refuser" on the submission's own page, as the browser sends it."""
+    form_id = f"{obj._meta.model_name}_form"
+    data = form_values(client.get(change_page(obj)).text, form_id)
+    data[button] = "1"
+    data["decision_message"] = message
+    return client.post(change_page(obj), data)
+
+
+def test_a_proposed_change_is_accepted_from_its_own_page_and_the_member_told(administrator_client):
+    change = ProposedChangeFactory(changes={"website": "https://nouveau-site.example"})
+    page = administrator_client.get(change_page(change)).text
+    assert 'value="Accepter"' in page and 'value="Refuser"' in page
+    assert "https://nouveau-site.example" in page  # the proposal, beside the current value
+
+    response = decide(administrator_client, change, "_accept", "Merci pour la mise à jour !")
+    assert response.status_code == 302
+    change.refresh_from_db()
+    change.organisation.refresh_from_db()
+    assert change.status == ReviewStatus.ACCEPTED
+    assert change.organisation.website == "https://nouveau-site.example"
+    message = mail.outbox[-1]
+    assert message.to == [change.proposed_by.email]
+    assert "sont acceptées" in message.body and "Merci pour la mise à jour !" in message.body
+    assert 'value="Accepter"' not in administrator_client.get(change_page(change)).text
+
+
+def test_refusing_an_application_tells_the_applicant_with_the_message(administrator_client):
+    application = MembershipApplicationFactory()
+    decide(administrator_client, application, "_reject", "Votre siège est hors de la région.")
+    application.refresh_from_db()
+    assert application.status == ReviewStatus.REJECTED
+    message = mail.outbox[-1]
+    assert message.to == [application.email]
+    assert "ne pouvons pas y donner suite" in message.body
+    assert "Votre siège est hors de la région." in message.body
+
+
+def test_accepting_an_application_tells_the_applicant(administrator_client):
+    application = MembershipApplicationFactory()
+    decide(administrator_client, application, "_accept")
+    assert mail.outbox[-1].to == [application.email]
+    assert "est acceptée" in mail.outbox[-1].body
+
+
+def test_a_correction_reporter_is_told_the_outcome(administrator_client):
+    correction = CorrectionRequestFactory(contact_email="temoin@example.org")
+    page = administrator_client.get(change_page(correction)).text
+    assert "Fiche actuelle" in page
+    decide(administrator_client, correction, "_accept")
+    assert mail.outbox[-1].to == ["temoin@example.org"]
+    assert "la fiche est à jour" in mail.outbox[-1].body
+
+
+def test_the_list_action_also_tells_the_person(administrator_client):
+    change = ProposedChangeFactory()
+    run_action(administrator_client, "proposedchange", "refuse_selected", [change])
+    assert mail.outbox[-1].to == [change.proposed_by.email]
+    assert "ne les a pas retenues" in mail.outbox[-1].body
+
+
+def test_staff_without_the_change_permission_get_403_and_no_buttons(client):
+    viewer = UserFactory(username="vera", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_proposedchange"))
+    client.force_login(viewer)
+    change = ProposedChangeFactory()
+    assert 'value="Accepter"' not in client.get(change_page(change)).text
+    response = client.post(change_page(change), {"_accept": "1", "decision_message": "x"})
+    assert response.status_code == 403
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.NEW
+    assert mail.outbox == []
+
+
+def test_editors_see_the_author_without_a_link_to_the_account(editor_client):
+    change = ProposedChangeFactory()
+    page = editor_client.get(change_page(change)).text
+    assert change.proposed_by.email in page
+    assert reverse("admin:auth_user_change", args=[change.proposed_by.pk]) not in page
+
+
+def test_a_decision_needs_the_csrf_token(administrator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(administrator)
+    change = ProposedChangeFactory()
+    assert client.post(change_page(change), {"_accept": "1"}).status_code == 403
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.NEW
+
+
+def test_sign_in_lockouts_are_not_confused_with_campaign_axes(administrator_client):
+    page = administrator_client.get(reverse("admin:index")).text
+    assert 'title="Modèles de l’application Verrouillages de connexion"' in page

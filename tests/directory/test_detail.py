@@ -61,7 +61,9 @@ def test_the_email_is_not_in_the_page_until_asked(visitor, velo):
 
 
 def test_the_email_cannot_be_fetched_with_a_plain_get(visitor, velo):
-    assert visitor.get(reverse("directory:organisation-email", kwargs={"slug": velo.slug})).status_code == 405
+    response = visitor.get(reverse("directory:organisation-email", kwargs={"slug": velo.slug}))
+    assert response.status_code == 302
+    assert response["Location"] == velo.get_absolute_url()
 
 
 def test_sectors_themes_and_territory_link_to_filtered_lists(visitor, velo):

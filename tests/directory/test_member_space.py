@@ -37,7 +37,7 @@ def test_member_signs_in_with_the_login_form(client, member, member_organisation
 def test_wrong_password_is_explained(client, member):
     response = client.post(reverse("directory:member-login"), {"username": "charlie", "password": "nope"})
     assert response.status_code == 200
-    assert "Identifiant ou mot de passe incorrect" in response.text
+    assert "Identifiant, adresse électronique ou mot de passe incorrect" in response.text
 
 
 def test_member_sees_their_organisation(member_client, member_organisation):
@@ -73,7 +73,7 @@ def test_proposed_change_waits_for_moderation(member_client, member, member_orga
     assert member_organisation.name in mail.outbox[0].subject
 
     page = member_client.get(response["Location"])
-    assert "Vos propositions en attente" in page.text
+    assert "en attente de vérification par l'équipe" in page.text
 
 
 def test_nothing_changed_is_refused(member_client):
@@ -113,4 +113,4 @@ def test_an_overlong_username_is_a_wrong_login_not_a_server_error(client):
     """django-axes stores usernames in 255 characters: longer ones must be refused before authenticating."""
     response = client.post(reverse("directory:member-login"), {"username": "a" * 300, "password": "x"})
     assert response.status_code == 200
-    assert "Identifiant ou mot de passe incorrect" in response.text
+    assert "Identifiant, adresse électronique ou mot de passe incorrect" in response.text

@@ -73,11 +73,14 @@ def test_application_is_stored_and_staff_notified(visitor, application_data, val
     assert application.status == ReviewStatus.NEW
     assert list(application.sectors.values_list("slug", flat=True)) == ["reemploi"]
 
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
     message = mail.outbox[0]
     assert message.to == ["equipe@apes.example"]
     assert "La Ressourcerie du Hainaut" in message.subject
     assert f"/directory/membershipapplication/{application.pk}/change/" in message.body
+    acknowledgment = mail.outbox[1]
+    assert acknowledgment.to == [application.email]
+    assert "Nous avons bien reçu la demande d'adhésion de « La Ressourcerie du Hainaut »" in acknowledgment.body
 
 
 @pytest.mark.parametrize("missing", PRINCIPLES)
@@ -192,6 +195,15 @@ def test_correction_form_is_stored_and_staff_notified(visitor, organisation, set
     assert "8 place du Marché" in mail.outbox[0].body
 
 
+def test_a_correction_with_an_address_is_acknowledged(visitor, organisation):
+    visitor.post(
+        correction_url(organisation),
+        {"message": "Le local a déménagé au 8 place du Marché.", "contact_email": "moi@example.org"},
+    )
+    assert [m.to for m in mail.outbox][-1] == ["moi@example.org"]
+    assert "L'équipe va la vérifier" in mail.outbox[-1].body
+
+
 def test_correction_too_short_comes_back_filled(visitor, organisation):
     response = visitor.post(correction_url(organisation), {"message": "faux", "contact_email": "moi@example.org"})
     assert response.status_code == 200
@@ -217,6 +229,7 @@ def test_correction_honeypot_and_rate_limit(visitor, organisation):
 def test_line_breaks_in_a_name_do_not_break_the_staff_email(visitor, application_data):
     application_data["organisation_name"] = "Ressourcerie\r\nBcc: victime@example.org"
     assert visitor.post(apply_url(), application_data).status_code == 302
-    assert len(mail.outbox) == 1
-    assert "\n" not in mail.outbox[0].subject
-    assert mail.outbox[0].bcc == []
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "\n" not in message.subject
+        assert message.bcc == []

@@ -135,7 +135,8 @@ def test_an_anonymous_visitor_is_asked_to_sign_in(visitor, reserved):
     assert response.status_code == 403
     page = page_text(response)
     assert "Document réservé aux adhérents" in page
-    assert f'href="{resolve_url(settings.LOGIN_URL)}?next={quote(url, safe="")}"' in page
+    back = f"{reserved.get_absolute_url()}?telecharger=1#telechargement"
+    assert f'href="{resolve_url(settings.LOGIN_URL)}?next={quote(back, safe="")}"' in page
     reserved.refresh_from_db()
     assert reserved.download_count == 0
 

@@ -98,7 +98,7 @@ def test_staff_session_ends_with_the_browser_and_after_the_cookie_age(visitor, a
     ("url_name", "message"),
     [
         ("admin:login", "Veuillez compléter correctement les champs"),
-        ("directory:member-login", "Identifiant ou mot de passe incorrect"),
+        ("directory:member-login", "Identifiant, adresse électronique ou mot de passe incorrect"),
     ],
 )
 def test_an_overlong_username_is_a_wrong_login_on_every_sign_in_page(client, url_name, message):
