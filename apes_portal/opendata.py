@@ -3,14 +3,13 @@
 A site page (floor 5) because it lists every app's datasets. Each dataset says what it holds, its licence,
 its last update, its schema, its filters and an example; the JSON-LD says the same in DCAT terms
 (dcat:Catalog / dcat:Dataset / dcat:Distribution), the vocabulary data.gouv.fr-style harvesters read.
-Last updates: the directory's data version, and the latest `updated_at` of the other families (three
-aggregate queries, no per-row work).
+Last updates: each family's data version (core.data), the same moment every process and every ETag
+agree on; one read of the version table serves them all.
 """
 
 import datetime
 import json
 
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,8 +18,6 @@ from django.views.generic import TemplateView
 from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, data_version
 from directory.filters import OrganisationFilterSet
 from directory.schema import SCHEMA_VERSION
-from publications.models import Publication
-from territories.models import Dynamic, Partnership
 
 ORGANISATION_EXAMPLE = "?departement=02&adherent=oui"
 
@@ -33,18 +30,15 @@ def _organisation_filters():
     ]
 
 
-def _latest(queryset):
-    value = queryset.aggregate(latest=Max("updated_at"))["latest"]
-    return timezone.localtime(value) if value else None
+def _modified(family):
+    """When the family's public data last changed, in local time."""
+    stamp = data_version(family)["modified"]
+    return timezone.localtime(datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC))
 
 
 def datasets(request):
     """The catalogue's datasets, each a dict the page and the JSON-LD both read."""
     absolute = request.build_absolute_uri
-    directory_version = data_version("directory")
-    organisations_modified = timezone.localtime(
-        datetime.datetime.fromtimestamp(directory_version["modified"], tz=datetime.UTC)
-    )
     schema_url = absolute(reverse("directory:organisation-schema", args=[SCHEMA_VERSION]))
     return [
         {
@@ -55,7 +49,7 @@ def datasets(request):
                 "d'accompagnement. Nom, type, codes SIREN et SIRET, adresse, commune et codes officiels, position, "
                 "secteurs et thématiques, adhésion au réseau. Les courriels ne sont jamais exportés."
             ),
-            "modified": organisations_modified,
+            "modified": _modified("directory"),
             "schema": schema_url,
             "filters": _organisation_filters(),
             "filters_note": (
@@ -102,7 +96,7 @@ def datasets(request):
                 "Les EPCI des Hauts-de-France avec leur contour (issu du Code officiel géographique), leur "
                 "population, leur département et leur partenariat éventuel avec l'Apes."
             ),
-            "modified": _latest(Partnership.objects.all()),
+            "modified": _modified("territories"),
             "distributions": [
                 {
                     "title": "GeoJSON",
@@ -120,7 +114,7 @@ def datasets(request):
                 "Les dynamiques territoriales suivies par le réseau, classées dans ses neuf thématiques, placées "
                 "sur leur commune ou leur intercommunalité."
             ),
-            "modified": _latest(Dynamic.objects.published()),
+            "modified": _modified("territories"),
             "distributions": [
                 {
                     "title": "GeoJSON",
@@ -135,7 +129,7 @@ def datasets(request):
             "slug": "publications",
             "title": "Publications de l'Apes",
             "description": "Les carnets de l'Apes, ses plaidoyers et les études publiées, les plus récents d'abord.",
-            "modified": _latest(Publication.objects.published()),
+            "modified": _modified("publications"),
             "distributions": [
                 {
                     "title": "Flux Atom",

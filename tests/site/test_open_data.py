@@ -22,7 +22,7 @@ def data(db):
 
 
 def test_the_page_lists_every_dataset_with_licence_and_last_update(visitor, data, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the latest change of partnerships, dynamics and publications
+    with django_assert_num_queries(1):  # the data versions of every family, read once
         response = visitor.get(PAGE_URL)
     assert response.status_code == 200
     html = html_lib.unescape(response.content.decode())
@@ -55,7 +55,7 @@ def test_the_footer_links_to_the_catalogue(visitor):
 
 
 def test_dcat_catalogue_is_json_ld_with_a_distribution_per_format(visitor, data, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         response = visitor.get(DCAT_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
