@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory import geocoding, moderation
@@ -45,6 +46,30 @@ class OrganisationAdminForm(forms.ModelForm):
         }
 
 
+IMPORT_FORMATS = [CSV, XLSX]
+XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a ZIP archive
+
+
+class OrganisationImportForm(ImportForm):
+    """The import form without a format to pick: the format is read from the file's first bytes."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+        self.fields["import_file"].label = "Fichier à importer (CSV ou XLSX)"
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None:
+            head = upload.read(4)
+            upload.seek(0)
+            cleaned["format"] = str(IMPORT_FORMATS.index(XLSX if head == XLSX_MAGIC else CSV))
+            self.errors.pop("format", None)
+        return cleaned
+
+
 class PtceMemberInline(admin.TabularInline):
     """On a PTCE's page: the organisations that belong to it."""
 
@@ -69,7 +94,9 @@ class OrganisationMembershipInline(admin.TabularInline):
 class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
-    import_formats = [CSV, XLSX]
+    import_formats = IMPORT_FORMATS
+    import_form_class = OrganisationImportForm
+    import_template_name = "admin/directory/organisation/import.html"
     export_formats = [CSV, XLSX]
 
     list_display = [
@@ -144,12 +171,33 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
     def get_urls(self):
         urls = [
             path(
+                "modele-import.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="directory_organisation_import_template",
+            ),
+            path(
                 "centre-commune/",
                 self.admin_site.admin_view(self.commune_centroid_view),
                 name="directory_organisation_centroid",
-            )
+            ),
         ]
         return urls + super().get_urls()
+
+    def import_template_view(self, request, extension):
+        """An empty file with the documented import columns, to fill in (CSV for French spreadsheets, or XLSX)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        formats = {"csv": CSV, "xlsx": XLSX}
+        if extension not in formats:
+            return HttpResponse("Format inconnu : demandez modele-import.csv ou modele-import.xlsx.", status=404)
+        file_format = formats[extension]()
+        dataset = OrganisationResource().export(Organisation.objects.none())
+        body = file_format.export_data(dataset)
+        if not file_format.is_binary():
+            body = "\ufeff" + body  # the BOM lets Excel read the accents as UTF-8
+        response = HttpResponse(body, content_type=file_format.get_content_type())
+        response["Content-Disposition"] = f'attachment; filename="modele-import-organisations.{extension}"'
+        return response
 
     def commune_centroid_view(self, request):
         """Where the map starts for a commune: its centroid, as JSON (used by the point widget)."""
