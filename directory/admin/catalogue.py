@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.urls import path, reverse_lazy
+from django.template.response import TemplateResponse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -12,7 +14,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from directory import geocoding, moderation
+from directory import geocoding, merge, moderation
 from directory.models import Organisation, OrganisationMembership, Sector
 from directory.resources import OrganisationResource
 from directory.widgets import PointMapWidget
@@ -70,6 +72,44 @@ class OrganisationImportForm(ImportForm):
         return cleaned
 
 
+class MergeForm(forms.Form):
+    """Which record survives, and for each field on which the two disagree, whose value it keeps."""
+
+    def __init__(self, first, second, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = {str(first.pk): first, str(second.pk): second}
+        self.fields["survivor"] = forms.ChoiceField(
+            label="Fiche conservée (son adresse reste ; l'autre redirige vers elle)",
+            choices=[(str(o.pk), f"{o.name} ({o.slug})") for o in (first, second)],
+            widget=forms.RadioSelect,
+            initial=str(first.pk),
+        )
+        self.field_names = []
+        for field in merge.differing_fields(first, second):
+            self.field_names.append(field.name)
+            self.fields[f"keep_{field.name}"] = forms.ChoiceField(
+                label=str(field.verbose_name).capitalize(),
+                choices=[(str(o.pk), self._shown(o, field)) for o in (first, second)],
+                widget=forms.RadioSelect,
+                initial=str(first.pk),
+            )
+
+    @staticmethod
+    def _shown(organisation, field):
+        value = getattr(organisation, field.name)
+        if field.choices:
+            value = getattr(organisation, f"get_{field.name}_display")()
+        text = str(value) if value not in (None, "") else "(vide)"
+        return f"{organisation.name} : {text[:120]}"
+
+    def plan(self):
+        """(survivor, absorbed, names of the fields taken from the absorbed record)."""
+        survivor = self.records[self.cleaned_data["survivor"]]
+        absorbed = next(o for pk, o in self.records.items() if pk != self.cleaned_data["survivor"])
+        taken = [name for name in self.field_names if self.cleaned_data[f"keep_{name}"] == str(absorbed.pk)]
+        return survivor, absorbed, taken
+
+
 class PtceMemberInline(admin.TabularInline):
     """On a PTCE's page: the organisations that belong to it."""
 
@@ -124,7 +164,7 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["commune", "represented_epci", "ptces"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
-    actions = ["publish", "unpublish", "mark_as_member", "geocode"]
+    actions = ["publish", "unpublish", "mark_as_member", "geocode", "merge_two"]
     fieldsets = [
         (
             "Identité",
@@ -294,6 +334,43 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, SimpleHistoryAdmin):
                 "Réessayez plus tard.",
                 messages.ERROR,
             )
+
+    @admin.action(description="Fusionner les deux fiches sélectionnées", permissions=["change", "delete"])
+    def merge_two(self, request, queryset):
+        """Two records of the same body become one: staff choose the surviving values, then confirm."""
+        organisations = sorted(queryset.select_related("commune")[:3], key=lambda o: o.pk)
+        if len(organisations) != 2:
+            self.message_user(request, "Sélectionnez exactement deux fiches différentes à fusionner.", messages.ERROR)
+            return None
+        form = MergeForm(*organisations, data=request.POST if "apply_merge" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            survivor, absorbed, taken = form.plan()
+            try:
+                survivor = merge.merge(survivor, absorbed, taken, by=request.user)
+            except (merge.MergeRefused, ValidationError) as exc:
+                self.message_user(
+                    request, f"Fusion impossible, rien n'a changé : {merge.validation_messages(exc)}", messages.ERROR
+                )
+                return None
+            self.message_user(
+                request,
+                format_html(
+                    'Fiches fusionnées dans <a href="{}">{}</a> ; l\'ancienne adresse redirige vers elle.',
+                    reverse("admin:directory_organisation_change", args=[survivor.pk]),
+                    survivor.name,
+                ),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Fusionner deux fiches",
+            "opts": self.model._meta,
+            "form": form,
+            "organisations": organisations,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/directory/organisation/merge.html", context)
 
     # -- import: show likely duplicates next to the preview and after the import ------------------
 
