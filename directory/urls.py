@@ -14,6 +14,7 @@ urlpatterns = [
     path("carte/", public.MapView.as_view(), name="map"),
     path("carte/embed/", public.MapEmbedView.as_view(), name="map-embed"),
     path("api/organisations.geojson", data.organisations_geojson, name="organisation-geojson"),
+    path("api/communes.json", data.commune_suggestions, name="commune-suggestions"),
     # Submissions to the staff (admin helper): membership, corrections, member space.
     path("adherer/", submissions.membership_apply, name="membership-apply"),
     path("adherer/merci/", submissions.membership_thanks, name="membership-thanks"),

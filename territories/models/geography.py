@@ -106,9 +106,11 @@ class CommuneQuerySet(models.QuerySet):
         communes = self.order_by("name", "insee_code")
         if _CODE.match(query):
             code = query.upper()
-            found = {c.pk: c for c in communes.with_postal_code(code)}
-            found.update({c.pk: c for c in communes.filter(insee_code=code)})
-            return result.resolve(sorted(found.values(), key=lambda c: (c.name, c.insee_code)), exact=True)
+            # A code is read first as a postal code ("62300" is Lens and its neighbours), then as an INSEE code
+            # (62300 is also Équihen-Plage's INSEE code, which comes after them).
+            found = sorted(communes.with_postal_code(code), key=lambda c: (c.name, c.insee_code))
+            found += [c for c in communes.filter(insee_code=code) if c not in found]
+            return result.resolve(found, exact=True)
 
         name, code = query, postal_code.upper() or None
         match = _SUFFIX.match(query)
@@ -128,9 +130,50 @@ class CommuneQuerySet(models.QuerySet):
             result.postal_code_mismatch = exact and bool(found) and not served
             found = served
         if not exact:
+            if len(found) == 1:  # "Aire" finds only Aire-sur-la-Lys: taken, not offered as a choice of one
+                result.commune = found[0]
+                return result
             result.candidates = found[:MAX_COMMUNE_CANDIDATES]
             return result
         return result.resolve(found, exact=True)
+
+    def suggest(self, text, limit=10):
+        """Communes for an autocomplete, best first: the exact name, then names starting with the text, then
+        names containing it (each by population); digits match postal codes, then INSEE codes, by prefix.
+
+        Names are folded like `lookup()` ("saint omer" suggests Saint-Omer). 3,782 names are ranked in Python,
+        since PostgreSQL cannot index unaccent() and SQLite has no unaccent at all.
+        """
+        query = " ".join((text or "").split())
+        if not query:
+            return []
+        if query[:2].isdigit():
+            code = query.upper()
+            by_postal = [
+                c for c in self.filter(postal_codes__icontains=code) if any(p.startswith(code) for p in c.postal_codes)
+            ]
+            by_postal.sort(key=lambda c: (-c.population, c.name))
+            by_insee = list(self.filter(insee_code__startswith=code).order_by("-population", "name")[:limit])
+            return (by_postal + [c for c in by_insee if c not in by_postal])[:limit]
+        folded = normalize(query)
+        if not folded:
+            return []
+        ranked = []
+        for pk, name, population in self.values_list("pk", "name", "population"):
+            other = normalize(name)
+            if other == folded:
+                rank = 0
+            elif other.startswith(folded):
+                rank = 1
+            elif f" {folded}" in f" {other}":
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, -population, name, pk))
+        ranked.sort()
+        pks = [pk for *_, pk in ranked[:limit]]
+        found = self.in_bulk(pks)
+        return [found[pk] for pk in pks]
 
 
 @dataclass
