@@ -118,13 +118,15 @@ class OrganisationFilterForm(forms.Form):
         cleaned = super().clean()
         radius = cleaned.get("autour")
         latitude, longitude = cleaned.get("lat"), cleaned.get("lon")
+        # Messages go on the visible "Autour de" field: the position's fields are hidden.
         if (latitude is None) != (longitude is None):
-            raise forms.ValidationError("Indiquez la latitude et la longitude de la position, ou aucune des deux.")
+            self.add_error("autour", "Indiquez la latitude et la longitude de la position, ou aucune des deux.")
+            return cleaned
         if latitude is not None:
             inside = REGION_BOUNDS["south"] <= latitude <= REGION_BOUNDS["north"]
             inside = inside and REGION_BOUNDS["west"] <= longitude <= REGION_BOUNDS["east"]
             if not inside:
-                self.add_error("lat", "Cette position est hors des Hauts-de-France : choisissez plutôt une commune.")
+                self.add_error("autour", "Cette position est hors des Hauts-de-France : choisissez plutôt une commune.")
         if radius and latitude is None and "commune" not in self.errors:
             commune = cleaned.get("commune")
             if commune is None:
