@@ -349,8 +349,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return bool(normalize(self.cleaned_data.get("q") or ""))
 
     def ordering(self):
-        if self.radius_km and not self.cleaned_data.get("sort"):
-            return ["distance_km", "search_text", "pk"]  # nearest first, unless another order was asked
+        if self.radius_km and self.cleaned_data.get("sort") in (None, "", SortChoices.RELEVANCE):
+            return ["distance_km", "search_text", "pk"]  # around a place, the most relevant is the nearest
         if self.sort_value == SortChoices.RELEVANCE:
             return ["-search_rank", "search_text", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
         return ORDERINGS[self.sort_value]

@@ -110,8 +110,10 @@ def test_a_search_with_the_town_name_finds_its_organisations(visitor, artois):
     assert "Épicerie de la côte" not in names
 
 
-def test_around_a_commune_sorted_by_distance_with_the_distance_shown(visitor, artois):
-    response = visitor.get(LIST_URL, {"commune": "Lens", "autour": "10"})
+@pytest.mark.parametrize("sort", [None, "pertinence"])  # the form always sends its sort: relevance is distance
+def test_around_a_commune_sorted_by_distance_with_the_distance_shown(visitor, artois, sort):
+    query = {"commune": "Lens", "autour": "10", **({"sort": sort} if sort else {})}
+    response = visitor.get(LIST_URL, query)
     assert response.status_code == 200
     assert shown(response) == ["Épicerie solidaire du Grand Lens", "Garage de Loison", "Épicerie d'Annay"]
     body = response.content.decode()
