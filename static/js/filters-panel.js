@@ -47,6 +47,40 @@ export function suggestCommunes(input, datalist) {
   });
 }
 
+export function offerMyPosition(form) {
+  // "Autour de ma position": fills the hidden lat/lon fields from the browser, then submits (10 km by default).
+  const radius = form?.querySelector("select[name=autour]");
+  const latitude = form?.querySelector("input[name=lat]");
+  const longitude = form?.querySelector("input[name=lon]");
+  if (!radius || !latitude || !longitude || !("geolocation" in navigator)) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button button-secondary";
+  button.textContent = "Autour de ma position";
+  const status = document.createElement("p");
+  status.setAttribute("role", "status");
+  status.className = "position-status";
+  radius.after(button, status);
+  button.addEventListener("click", () => {
+    status.textContent = "Recherche de votre position…";
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        latitude.value = position.coords.latitude.toFixed(5);
+        longitude.value = position.coords.longitude.toFixed(5);
+        if (!radius.value) radius.value = "10";
+        const commune = form.querySelector("input[name=commune]");
+        if (commune) commune.value = "";
+        form.requestSubmit();
+      },
+      () => {
+        status.textContent = "Votre position n'est pas disponible : indiquez plutôt une commune.";
+      },
+      { timeout: 10000, maximumAge: 600000 },
+    );
+  });
+}
+
 foldOnPhones(document.querySelector("[data-filters]"));
+offerMyPosition(document.querySelector("[data-filters] [data-filter-form]"));
 focusResults(document.querySelector("#results-title"));
 suggestCommunes(document.querySelector("input[name=commune]"), document.querySelector("#commune-suggestions"));

@@ -87,3 +87,16 @@ def test_the_map_comes_first_under_the_title_on_a_phone(page, live_server, aroun
     assert map_box["y"] < 400 and map_box["y"] < filters_box["y"]
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_around_my_position_on_a_phone(page, live_server, around_lens):
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 50.4625, "longitude": 2.8822})  # in Annay
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + reverse("directory:organisation-list"))
+    page.locator("details[data-filters] summary").click()
+    page.get_by_role("button", name="Autour de ma position").click()
+    page.wait_for_url("**lat=50.46250**")
+    cards = page.locator(".org-list > li")
+    expect(cards.nth(0)).to_contain_text("Épicerie d'Annay")
+    expect(cards).to_have_count(2)  # Annay and Lens, within 10 km; the coast is far away
