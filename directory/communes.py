@@ -29,8 +29,10 @@ def commune_from(*, insee_code="", name="", postal_code=""):
         raise CommuneNotFound("Indiquez la commune (nom et code postal, ou code INSEE).")
 
     lookup = Commune.objects.lookup(name, postal_code=postal_code)
-    if lookup.commune is not None:
+    if lookup.commune is not None and lookup.exact:
         return lookup.commune
+    if lookup.commune is not None:  # only the start of a name: a record's commune is never guessed
+        raise CommuneNotFound(f"Commune introuvable : « {name} ». Vouliez-vous dire « {lookup.commune.name} » ?")
     if lookup.postal_code_mismatch:
         raise CommuneNotFound(f"La commune « {name} » n'a pas le code postal {postal_code}.")
     if lookup.candidates and lookup.exact:

@@ -9,8 +9,13 @@ answers 400 with the French messages (core.views.FilteredListMixin for the pages
 the data endpoints).
 """
 
+import math
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
+from django.db.models import F, FloatField
+from django.db.models.functions import Sqrt
 from django.http import QueryDict
 
 from core.text import normalize
@@ -48,6 +53,87 @@ ORDERINGS = {
 }
 
 MEMBER_CHOICES = [("oui", "Adhérents de l'Apes"), ("non", "Non adhérents")]
+
+RADIUS_CHOICES = [("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
+#: Hauts-de-France with a margin (WGS 84 degrees): a visitor's position outside is refused, not searched.
+REGION_BOUNDS = {"south": 48.6, "north": 51.3, "west": 1.2, "east": 4.5}
+# Kilometres per degree of latitude; a degree of longitude is this times cos(latitude). An equirectangular
+# distance is within 0.1 % of the great-circle one at 50 km, and needs only arithmetic, which SQLite and
+# PostgreSQL both do (no GIS extension).
+KM_PER_DEGREE = 111.2
+
+
+@dataclass
+class CommuneChoice:
+    """The commune filter's value: what was typed and the communes it designates (several for homonyms)."""
+
+    query: str
+    communes: list
+    exact: bool
+
+    @property
+    def is_ambiguous(self):
+        return len(self.communes) > 1
+
+    def __str__(self):
+        if self.is_ambiguous:
+            return f"« {self.query} » ({len(self.communes)} communes)"
+        return self.communes[0].name
+
+
+class CommuneField(forms.CharField):
+    """A commune as people say it: a name (any case or accents), a postal code or an INSEE code.
+
+    Homonyms are kept together (the page offers to pick one); nothing found is the only refusal.
+    """
+
+    MAX_LENGTH = 100
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > self.MAX_LENGTH:
+            raise forms.ValidationError("Ce nom de commune est trop long.", code="max_length")
+        lookup = Commune.objects.select_related("department").lookup(text)
+        if lookup.commune is not None:
+            return CommuneChoice(text, [lookup.commune], lookup.exact)
+        if lookup.candidates:
+            return CommuneChoice(text, list(lookup.candidates), lookup.exact)
+        raise forms.ValidationError(
+            "Aucune commune ne correspond à « %(value)s » : écrivez son nom, son code postal ou son code INSEE.",
+            code="unknown",
+            params={"value": text},
+        )
+
+
+class CommuneFilter(django_filters.Filter):
+    field_class = CommuneField
+
+
+class OrganisationFilterForm(forms.Form):
+    """The filters' cross-field rules: "Autour de" needs a centre, inside the region."""
+
+    def clean(self):
+        cleaned = super().clean()
+        radius = cleaned.get("autour")
+        latitude, longitude = cleaned.get("lat"), cleaned.get("lon")
+        # Messages go on the visible "Autour de" field: the position's fields are hidden.
+        if (latitude is None) != (longitude is None):
+            self.add_error("autour", "Indiquez la latitude et la longitude de la position, ou aucune des deux.")
+            return cleaned
+        if latitude is not None:
+            inside = REGION_BOUNDS["south"] <= latitude <= REGION_BOUNDS["north"]
+            inside = inside and REGION_BOUNDS["west"] <= longitude <= REGION_BOUNDS["east"]
+            if not inside:
+                self.add_error("autour", "Cette position est hors des Hauts-de-France : choisissez plutôt une commune.")
+        if radius and latitude is None and "commune" not in self.errors:
+            commune = cleaned.get("commune")
+            if commune is None:
+                self.add_error("autour", "Pour chercher autour, indiquez une commune ou utilisez votre position.")
+            elif commune.is_ambiguous:
+                self.add_error("commune", "Plusieurs communes portent ce nom : choisissez-en une pour chercher autour.")
+        return cleaned
 
 
 class BoundingBoxField(forms.CharField):
@@ -124,12 +210,23 @@ class OrganisationFilterSet(django_filters.FilterSet):
         "filter_epci",
         empty_label="Toutes",
     )
-    commune = _model_choice(
-        "Commune (code INSEE)",
-        Commune.objects.only("id", "name", "insee_code"),
-        "insee_code",
-        "filter_commune",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6, "pattern": "[0-9AB]{5}"}),
+    commune = CommuneFilter(
+        label="Commune (nom, code postal ou INSEE)",
+        method="filter_commune",
+        widget=forms.TextInput(attrs={"list": "commune-suggestions", "autocomplete": "off", "size": 20}),
+    )
+    autour = django_filters.ChoiceFilter(
+        label="Autour de la commune",
+        choices=RADIUS_CHOICES,
+        method="keep",  # applied with the commune or the position, in filter_queryset
+        empty_label="Dans la commune seulement",
+        error_messages={"invalid_choice": "Le rayon doit être 5, 10, 20 ou 50 km."},
+    )
+    lat = django_filters.NumberFilter(
+        label="Latitude de votre position", method="keep", widget=forms.HiddenInput, min_value=-90, max_value=90
+    )
+    lon = django_filters.NumberFilter(
+        label="Longitude de votre position", method="keep", widget=forms.HiddenInput, min_value=-180, max_value=180
     )
     adherent = django_filters.ChoiceFilter(
         label="Adhésion à l'Apes",
@@ -156,6 +253,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = []
+        form = OrganisationFilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
@@ -182,7 +280,39 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return queryset.filter(commune__epci=value)
 
     def filter_commune(self, queryset, name, value):
-        return queryset.filter(commune=value)
+        if self.radius_km:
+            return queryset  # the commune is then the centre of the circle (filter_queryset)
+        return queryset.filter(commune__in=value.communes)
+
+    @property
+    def radius_km(self):
+        """The "Autour de" radius in force (a number of km), or None."""
+        value = self.cleaned_data.get("autour")
+        return int(value) if value else None
+
+    def centre(self):
+        """(latitude, longitude) of the circle: the visitor's position, else the commune's centre."""
+        data = self.cleaned_data
+        if data.get("lat") is not None:
+            return float(data["lat"]), float(data["lon"])
+        commune = data["commune"].communes[0]
+        return commune.latitude, commune.longitude
+
+    def within_radius(self, queryset):
+        """Organisations within the radius, each annotated with `distance_km` (a bounding box first, indexed)."""
+        latitude, longitude = self.centre()
+        radius = self.radius_km
+        per_degree_lon = KM_PER_DEGREE * math.cos(math.radians(latitude))
+        queryset = queryset.filter(
+            latitude__gte=latitude - radius / KM_PER_DEGREE,
+            latitude__lte=latitude + radius / KM_PER_DEGREE,
+            longitude__gte=longitude - radius / per_degree_lon,
+            longitude__lte=longitude + radius / per_degree_lon,
+        )
+        north = (F("latitude") - latitude) * KM_PER_DEGREE
+        east = (F("longitude") - longitude) * per_degree_lon
+        distance = Sqrt(north * north + east * east, output_field=FloatField())
+        return queryset.annotate(distance_km=distance).filter(distance_km__lte=radius)
 
     def filter_member(self, queryset, name, value):
         return queryset.filter(is_member=(value == "oui"))
@@ -196,6 +326,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if self.radius_km:
+            queryset = self.within_radius(queryset)
         return queryset.order_by(*self.ordering())
 
     # -- state shown to people --------------------------------------------------------------------------
@@ -217,6 +349,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return bool(normalize(self.cleaned_data.get("q") or ""))
 
     def ordering(self):
+        if self.radius_km and self.cleaned_data.get("sort") in (None, "", SortChoices.RELEVANCE):
+            return ["distance_km", "search_text", "pk"]  # around a place, the most relevant is the nearest
         if self.sort_value == SortChoices.RELEVANCE:
             return ["-search_rank", "search_text", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
         return ORDERINGS[self.sort_value]
@@ -234,7 +368,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
             return []
         data = self.cleaned_data
         active = []
-        for name in ("q", "kind", "sector", "theme", "departement", "epci", "commune", "adherent", "ptce", "status"):
+        names = ("q", "kind", "sector", "theme", "departement", "epci", "commune", "autour", "adherent", "ptce")
+        for name in (*names, "status"):
             value = data.get(name)
             if value in (None, "", []):
                 continue
@@ -252,10 +387,24 @@ class OrganisationFilterSet(django_filters.FilterSet):
                 shown = dict(Organisation.Status.choices)[value]
             elif name == "departement":
                 shown = value.name
+            elif name == "autour":
+                shown = f"{value} km" + (" de votre position" if data.get("lat") is not None else "")
             else:
                 shown = str(value)
             active.append({"label": label, "value": shown, "remove_query": self._without(name)})
         return active
+
+    def commune_candidates(self):
+        """When the commune typed names several, each with its department and the query that picks it."""
+        commune = self.cleaned_data.get("commune") if self.is_bound else None
+        if commune is None or not commune.is_ambiguous:
+            return []
+        candidates = []
+        for candidate in commune.communes:
+            query = self._without("commune")
+            query["commune"] = candidate.insee_code
+            candidates.append({"commune": candidate, "department": candidate.department, "query": query})
+        return candidates
 
     def _without(self, name, value=None):
         query = QueryDict(mutable=True)

@@ -169,8 +169,11 @@ class ProposedChangeForm(forms.ModelForm):
         }
 
     def _post_clean(self):
-        # Validate the fields without touching the organisation itself: nothing changes before moderation.
-        pass
+        # Check the proposed values against the record's rules (the same as the admin's and the import's) on a
+        # copy: the organisation itself changes only when staff accept the proposal.
+        proposal = ProposedChange(organisation=self.instance, changes=self.changes())
+        for name, message in proposal.rule_problems().items():
+            self.add_error(name, message)
 
     def changes(self):
         """{field: new value} for the fields whose value differs from the record."""

@@ -161,14 +161,19 @@ def _create_or_update_organisation(application):
         organisation.commune = application.commune
         organisation.latitude = organisation.longitude = None  # back to the new commune's centroid
     organisation.website = application.website or organisation.website
-    if not organisation.short_description:
-        organisation.short_description = application.presentation[:300]
-    if not organisation.description:
-        organisation.description = application.presentation
+    # The application has one text: it becomes the short description when it fits, the detailed one otherwise
+    # (never the same words twice on the public page).
+    presentation = application.presentation.strip()
+    if not organisation.short_description and not organisation.description:
+        if len(presentation) <= 300:
+            organisation.short_description = presentation
+        else:
+            organisation.description = presentation
     organisation.is_member = True
     organisation.member_since = organisation.member_since or timezone.localdate()
     organisation.charter_signed_on = organisation.charter_signed_on or timezone.localdate(application.created_at)
     organisation._change_reason = f"Demande d'adhésion n° {application.pk} acceptée"
+    organisation.full_clean()  # the record's rules, as in the admin: a refusal rolls the acceptance back
     organisation.save()
     organisation.sectors.add(*application.sectors.all())
     application.organisation = organisation

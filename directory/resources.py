@@ -1,21 +1,28 @@
 """Import and export of organisations (django-import-export), CSV and XLSX, with French column names.
 
-The columns are documented in docs/admin.md. Rows are matched to existing organisations by SIREN,
-then by slug (a row with neither gets a slug made from its name, so importing the same file twice
-updates instead of duplicating). Communes are matched by INSEE code, or by name and postal code.
-Every problem is reported on its row, in French, and the whole file is refused until it is fixed.
+The columns are documented in docs/admin.md. Rows are matched to existing organisations, in this order, by
+SIRET or SIREN, then by name (folded: case, accents, punctuation, spaces) in the same commune, then by slug; a
+row that matches several organisations is refused with their links, so an import never publishes a second copy
+of a record. Unchanged rows are skipped (no save, no history), so importing the same file twice is a no-op.
+Communes are matched by INSEE code, or by name and postal code. Every problem is reported on its row, in French,
+and the whole file is refused until it is fixed.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from core.text import compact, normalize
 from directory.communes import CommuneNotFound, commune_from
 from directory.models import Organisation, Sector
 from directory.moderation import duplicates_html, find_duplicates, unique_slug
+
+#: A cell starting with one of these is a spreadsheet formula: refused, never stored (it would run on export).
+FORMULA_PREFIXES = ("=", "@")
 
 
 class FrenchBooleanWidget(widgets.BooleanWidget):
@@ -168,14 +175,15 @@ class OrganisationResource(resources.ModelResource):
             "closed_on",
             "is_published",
         )
-        import_id_fields = ()  # matching is done by get_instance(): SIREN first, then slug
+        import_id_fields = ()  # matching is done by get_instance(): SIRET/SIREN, name in the commune, slug
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
-        store_instance = True  # after_import_row() needs the instance to look for duplicates
+        store_instance = True  # after_import_row() needs the instance to look for near duplicates
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._communes = {}  # one lookup per distinct (INSEE code, name, postal code) of the file
         self.duplicate_warnings = []
 
     # -- export ---------------------------------------------------------------------------------
@@ -209,40 +217,89 @@ class OrganisationResource(resources.ModelResource):
             value = int(value)
         return str(value).strip()
 
-    def get_instance(self, instance_loader, row):
-        siren = self._cell(row, "siren")
+    def row_commune(self, row):
+        """The row's commune, or raise CommuneNotFound (cached: a file repeats the same towns)."""
+        key = (self._cell(row, "code_insee"), self._cell(row, "commune"), self._cell(row, "code_postal"))
+        if key not in self._communes:
+            try:
+                self._communes[key] = commune_from(insee_code=key[0], name=key[1], postal_code=key[2])
+            except CommuneNotFound as exc:
+                self._communes[key] = exc
+        found = self._communes[key]
+        if isinstance(found, CommuneNotFound):
+            raise found
+        return found
+
+    def matches(self, row):
+        """The organisations the row designates, by the first key that finds any (SIRET/SIREN, name, slug)."""
+        siret = self._cell(row, "siret")
+        siren = self._cell(row, "siren") or siret[:9]
+        if siret:
+            found = list(Organisation.objects.filter(siret=siret))
+            if found:
+                return found
         if siren:
-            organisation = Organisation.objects.filter(siren=siren).first()
-            if organisation is not None:
-                return organisation
-        slug = self._cell(row, "slug")
-        if slug:
-            return Organisation.objects.filter(slug=slug).first()
-        return None
+            found = list(Organisation.objects.filter(siren=siren))
+            if found:
+                return found
+        name = compact(self._cell(row, "nom"))
+        if name and (self._cell(row, "code_insee") or self._cell(row, "commune")):
+            try:
+                commune = self.row_commune(row)
+            except CommuneNotFound:
+                commune = None  # reported by import_instance()
+            if commune is not None:
+                same_place = Organisation.objects.filter(commune=commune).only("id", "name", "slug", "siren")
+                # Another SIREN is another legal body, even under the same name.
+                found = [o for o in same_place if compact(o.name) == name and (not o.siren or not siren)]
+                if found:
+                    return found
+        slug = self._cell(row, "slug") or derived_slug(self._cell(row, "nom"))
+        return list(Organisation.objects.filter(slug=slug)) if slug else []
+
+    def get_instance(self, instance_loader, row):
+        found = self.matches(row)
+        if len(found) > 1:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((reverse("admin:directory_organisation_change", args=[o.pk]), o.name) for o in found),
+            )
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: format_html(
+                        "Cette ligne correspond à plusieurs fiches : {}. Fusionnez-les ou précisez le SIREN ou le "
+                        "slug de la bonne fiche.",
+                        links,
+                    )
+                }
+            )
+        return found[0] if found else None
 
     def before_import_row(self, row, **kwargs):
-        # A row without slug gets one from its name, so re-importing the same file finds it again.
-        if not self._cell(row, "slug") and self._cell(row, "nom") and not self._cell(row, "siren"):
-            row["slug"] = slugify(self._cell(row, "nom"))[:200]
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        if new and not self._cell(row, "slug") and self._cell(row, "nom"):
-            instance.slug = unique_slug(self._cell(row, "nom"))
+        formulas = [column for column, value in row.items() if str(value or "").startswith(FORMULA_PREFIXES)]
+        if formulas:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: "Formule de tableur refusée dans la colonne "
+                    f"{', '.join(formulas)} : collez la valeur, pas la formule."
+                }
+            )
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        slug = instance.slug
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        if not self._cell(row, "slug"):
+            # An empty slug cell keeps the record's slug; a new record gets one from its name.
+            instance.slug = slug or unique_slug(derived_slug(self._cell(row, "nom")))
 
-        insee_code = self._cell(row, "code_insee")
-        commune_name = self._cell(row, "commune")
-        if insee_code or commune_name:
+        if self._cell(row, "code_insee") or self._cell(row, "commune"):
             try:
-                commune = commune_from(
-                    insee_code=insee_code, name=commune_name, postal_code=self._cell(row, "code_postal")
-                )
+                commune = self.row_commune(row)
             except CommuneNotFound as exc:
                 errors["commune"] = ValidationError(str(exc))
             else:
@@ -265,6 +322,7 @@ class OrganisationResource(resources.ModelResource):
         instance._change_reason = f"Import du {timezone.localdate():%d/%m/%Y} (fichier {name})"
 
     def after_import_row(self, row, row_result, **kwargs):
+        # Equal names in the same commune are updates (see matches()); a close name is only worth a look.
         if row_result.import_type != RowResult.IMPORT_TYPE_NEW or row_result.instance is None:
             return
         instance = row_result.instance
@@ -282,3 +340,17 @@ class OrganisationResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.duplicate_warnings = list(self.duplicate_warnings)
+        # Each refusal with the file's column name, for the preview (the model says "postal_code").
+        columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+        columns["commune"] = "code_insee / commune"
+        for row in result.invalid_rows:
+            row.column_errors = [
+                (columns.get(name, "" if name == NON_FIELD_ERRORS else name), message)
+                for name, messages in row.error_dict.items()
+                for message in messages
+            ]
+
+
+def derived_slug(name):
+    """The slug of a row without one: its folded name ("Activ'Cités" gives "activ-cites", like the admin)."""
+    return slugify(normalize(name))[:200]

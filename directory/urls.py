@@ -24,6 +24,7 @@ urlpatterns = [
         opendata.organisations_schema,
         name="organisation-schema",
     ),
+    path("api/communes.json", data.commune_suggestions, name="commune-suggestions"),
     # Submissions to the staff (admin helper): membership, corrections, member space.
     path("adherer/", submissions.membership_apply, name="membership-apply"),
     path("adherer/merci/", submissions.membership_thanks, name="membership-thanks"),

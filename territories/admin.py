@@ -6,7 +6,7 @@ Department, Epci and Commune admins have `search_fields` so that every other adm
 """
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -68,6 +68,20 @@ class CommuneAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("epci__boundary")
 
+    def get_search_results(self, request, queryset, search_term):
+        """Exact names first, then names starting with the text, then the others (each by population):
+        typing "Lens" offers Lens before Lens-… or Annay-sous-Lens."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            rank = Case(
+                When(name__iexact=term, then=Value(0)),
+                When(name__istartswith=term, then=Value(1)),
+                default=Value(2),
+            )
+            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "-population", "name")
+        return queryset, may_have_duplicates
+
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
@@ -127,6 +141,20 @@ class PartnershipAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("epci__boundary")
 
+    def get_search_results(self, request, queryset, search_term):
+        """Exact names first, then names starting with the text, then the others (each by population):
+        typing "Lens" offers Lens before Lens-… or Annay-sous-Lens."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            rank = Case(
+                When(name__iexact=term, then=Value(0)),
+                When(name__istartswith=term, then=Value(1)),
+                default=Value(2),
+            )
+            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "-population", "name")
+        return queryset, may_have_duplicates
+
 
 @admin.register(TerritoryFigure)
 class TerritoryFigureAdmin(admin.ModelAdmin):
@@ -138,6 +166,20 @@ class TerritoryFigureAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("epci__boundary")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact names first, then names starting with the text, then the others (each by population):
+        typing "Lens" offers Lens before Lens-… or Annay-sous-Lens."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            rank = Case(
+                When(name__iexact=term, then=Value(0)),
+                When(name__istartswith=term, then=Value(1)),
+                default=Value(2),
+            )
+            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "-population", "name")
+        return queryset, may_have_duplicates
 
     @admin.display(description="valeur")
     def formatted_value(self, obj):

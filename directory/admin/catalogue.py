@@ -3,17 +3,20 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
-from django.urls import path, reverse_lazy
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from core.history import FrenchHistoryAdmin
-from directory import geocoding, moderation
+from directory import geocoding, merge, moderation
 from directory.models import Organisation, OrganisationMembership, Sector
 from directory.resources import OrganisationResource
 from directory.widgets import PointMapWidget
@@ -47,6 +50,68 @@ class OrganisationAdminForm(forms.ModelForm):
         }
 
 
+IMPORT_FORMATS = [CSV, XLSX]
+XLSX_MAGIC = b"PK\x03\x04"  # an XLSX file is a ZIP archive
+
+
+class OrganisationImportForm(ImportForm):
+    """The import form without a format to pick: the format is read from the file's first bytes."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+        self.fields["import_file"].label = "Fichier à importer (CSV ou XLSX)"
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None:
+            head = upload.read(4)
+            upload.seek(0)
+            cleaned["format"] = str(IMPORT_FORMATS.index(XLSX if head == XLSX_MAGIC else CSV))
+            self.errors.pop("format", None)
+        return cleaned
+
+
+class MergeForm(forms.Form):
+    """Which record survives, and for each field on which the two disagree, whose value it keeps."""
+
+    def __init__(self, first, second, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.records = {str(first.pk): first, str(second.pk): second}
+        self.fields["survivor"] = forms.ChoiceField(
+            label="Fiche conservée (son adresse reste ; l'autre redirige vers elle)",
+            choices=[(str(o.pk), f"{o.name} ({o.slug})") for o in (first, second)],
+            widget=forms.RadioSelect,
+            initial=str(first.pk),
+        )
+        self.field_names = []
+        for field in merge.differing_fields(first, second):
+            self.field_names.append(field.name)
+            self.fields[f"keep_{field.name}"] = forms.ChoiceField(
+                label=str(field.verbose_name).capitalize(),
+                choices=[(str(o.pk), self._shown(o, field)) for o in (first, second)],
+                widget=forms.RadioSelect,
+                initial=str(first.pk),
+            )
+
+    @staticmethod
+    def _shown(organisation, field):
+        value = getattr(organisation, field.name)
+        if field.choices:
+            value = getattr(organisation, f"get_{field.name}_display")()
+        text = str(value) if value not in (None, "") else "(vide)"
+        return f"{organisation.name} : {text[:120]}"
+
+    def plan(self):
+        """(survivor, absorbed, names of the fields taken from the absorbed record)."""
+        survivor = self.records[self.cleaned_data["survivor"]]
+        absorbed = next(o for pk, o in self.records.items() if pk != self.cleaned_data["survivor"])
+        taken = [name for name in self.field_names if self.cleaned_data[f"keep_{name}"] == str(absorbed.pk)]
+        return survivor, absorbed, taken
+
+
 class PtceMemberInline(admin.TabularInline):
     """On a PTCE's page: the organisations that belong to it."""
 
@@ -71,7 +136,9 @@ class OrganisationMembershipInline(admin.TabularInline):
 class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
-    import_formats = [CSV, XLSX]
+    import_formats = IMPORT_FORMATS
+    import_form_class = OrganisationImportForm
+    import_template_name = "admin/directory/organisation/import.html"
     export_formats = [CSV, XLSX]
 
     list_display = [
@@ -99,7 +166,7 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
     autocomplete_fields = ["commune", "represented_epci", "ptces"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["logo_preview", "created_at", "updated_at"]
-    actions = ["publish", "unpublish", "mark_as_member", "geocode"]
+    actions = ["publish", "unpublish", "mark_as_member", "geocode", "merge_two"]
     fieldsets = [
         (
             "Identité",
@@ -146,12 +213,33 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
     def get_urls(self):
         urls = [
             path(
+                "modele-import.<str:extension>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="directory_organisation_import_template",
+            ),
+            path(
                 "centre-commune/",
                 self.admin_site.admin_view(self.commune_centroid_view),
                 name="directory_organisation_centroid",
-            )
+            ),
         ]
         return urls + super().get_urls()
+
+    def import_template_view(self, request, extension):
+        """An empty file with the documented import columns, to fill in (CSV for French spreadsheets, or XLSX)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        formats = {"csv": CSV, "xlsx": XLSX}
+        if extension not in formats:
+            return HttpResponse("Format inconnu : demandez modele-import.csv ou modele-import.xlsx.", status=404)
+        file_format = formats[extension]()
+        dataset = OrganisationResource().export(Organisation.objects.none())
+        body = file_format.export_data(dataset)
+        if not file_format.is_binary():
+            body = "\ufeff" + body  # the BOM lets Excel read the accents as UTF-8
+        response = HttpResponse(body, content_type=file_format.get_content_type())
+        response["Content-Disposition"] = f'attachment; filename="modele-import-organisations.{extension}"'
+        return response
 
     def commune_centroid_view(self, request):
         """Where the map starts for a commune: its centroid, as JSON (used by the point widget)."""
@@ -260,6 +348,43 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
                 f"géocodée(s), laissée(s) telle(s) quelle(s) ({names}). Réessayez plus tard.",
                 messages.ERROR,
             )
+
+    @admin.action(description="Fusionner les deux fiches sélectionnées", permissions=["change", "delete"])
+    def merge_two(self, request, queryset):
+        """Two records of the same body become one: staff choose the surviving values, then confirm."""
+        organisations = sorted(queryset.select_related("commune")[:3], key=lambda o: o.pk)
+        if len(organisations) != 2:
+            self.message_user(request, "Sélectionnez exactement deux fiches différentes à fusionner.", messages.ERROR)
+            return None
+        form = MergeForm(*organisations, data=request.POST if "apply_merge" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            survivor, absorbed, taken = form.plan()
+            try:
+                survivor = merge.merge(survivor, absorbed, taken, by=request.user)
+            except (merge.MergeRefused, ValidationError) as exc:
+                self.message_user(
+                    request, f"Fusion impossible, rien n'a changé : {merge.validation_messages(exc)}", messages.ERROR
+                )
+                return None
+            self.message_user(
+                request,
+                format_html(
+                    'Fiches fusionnées dans <a href="{}">{}</a> ; l\'ancienne adresse redirige vers elle.',
+                    reverse("admin:directory_organisation_change", args=[survivor.pk]),
+                    survivor.name,
+                ),
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Fusionner deux fiches",
+            "opts": self.model._meta,
+            "form": form,
+            "organisations": organisations,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/directory/organisation/merge.html", context)
 
     # -- import: show likely duplicates next to the preview and after the import ------------------
 

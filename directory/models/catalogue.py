@@ -1,5 +1,7 @@
 """The catalogue: solidarity-economy organisations and their activity sectors."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,61 @@ from core.text import compact, normalize
 from core.validators import validate_image_file
 from directory.logos import shrink_logo
 from directory.search import search_filter
+
+# The record's rules. `Organisation.clean()` says them in French for every path that writes a record (admin,
+# import, member proposals, membership acceptance); the named check constraints below hold the formats in the
+# database too, so nothing (a shell, a bulk update) can store "ABCDE" as a postal code.
+POSTAL_CODE_PATTERN = r"^[0-9]{5}$"
+SIREN_PATTERN = r"^[0-9]{9}$"
+SIRET_PATTERN = r"^[0-9]{14}$"
+#: Digits, spaces, dots, dashes, brackets and a leading "+" (the database's rule; clean() is stricter).
+PHONE_PATTERN = r"^[+]?[0-9][0-9 .()-]*$"
+URL_PATTERN = r"^https?://"
+URL_FIELDS = ("website", "facebook_url", "linkedin_url", "instagram_url")
+_PHONE_SEPARATORS = re.compile(r"[ .()-]")
+# A French number (0 then 9 digits, or +33 then 9 digits) or another country's (+ then 8 to 15 digits).
+_PHONE = re.compile(r"^(0[1-9][0-9]{8}|\+33[1-9][0-9]{8}|\+(?!33)[1-9][0-9]{7,14})$")
+
+
+def phone_is_valid(phone):
+    """True for "03 27 00 00 00", "03.27.00.00.00", "+33 3 27 00 00 00" or "+32 2 123 45 67"."""
+    compacted = _PHONE_SEPARATORS.sub("", phone or "")
+    return bool(re.fullmatch(PHONE_PATTERN, phone or "")) and bool(_PHONE.match(compacted))
+
+
+def rule_errors(organisation):
+    """{field: French message} for every rule of the record that `organisation` breaks (formats and checksums).
+
+    The one list of rules, read by `Organisation.clean()` and by the migration that reports older rows.
+    """
+    errors = {}
+    postal_code = organisation.postal_code or ""
+    if postal_code and not re.fullmatch(POSTAL_CODE_PATTERN, postal_code):
+        errors["postal_code"] = f"« {postal_code} » n'est pas un code postal : il compte 5 chiffres."
+    elif postal_code and organisation.commune_id:
+        served = organisation.commune.postal_codes or []
+        if served and postal_code not in served:
+            errors["postal_code"] = (
+                f"Le code postal {postal_code} ne dessert pas {organisation.commune.name} "
+                f"(codes postaux de la commune : {', '.join(served)})."
+            )
+    if organisation.siren and not siren_number.is_valid(organisation.siren):
+        errors["siren"] = "Ce numéro SIREN n'est pas valide (9 chiffres, clé de contrôle)."
+    if organisation.siret:
+        if not siret_number.is_valid(organisation.siret):
+            errors["siret"] = "Ce numéro SIRET n'est pas valide (14 chiffres, clé de contrôle)."
+        elif organisation.siren and not organisation.siret.startswith(organisation.siren):
+            errors["siret"] = "Le SIRET doit commencer par le SIREN de l'organisation."
+    if organisation.phone and not phone_is_valid(organisation.phone):
+        errors["phone"] = (
+            f"« {organisation.phone} » n'est pas un numéro de téléphone : écrivez par exemple 03 20 00 00 00 "
+            "ou +33 3 20 00 00 00."
+        )
+    for name in URL_FIELDS:
+        value = getattr(organisation, name) or ""
+        if value and not re.match(URL_PATTERN, value):
+            errors[name] = f"« {value} » n'est pas une adresse web : elle commence par https://."
+    return errors
 
 
 class Sector(models.Model):
@@ -202,6 +259,26 @@ class Organisation(models.Model):
                 condition=Q(status="closed") | Q(closed_on__isnull=True),
                 name="directory_organisation_closed_on_only_when_closed",
             ),
+            models.CheckConstraint(
+                condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_PATTERN),
+                name="directory_organisation_postal_code_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=SIREN_PATTERN), name="directory_organisation_siren_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=SIRET_PATTERN), name="directory_organisation_siret_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=PHONE_PATTERN), name="directory_organisation_phone_format"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{name: ""}) | Q(**{f"{name}__regex": URL_PATTERN}),
+                    name=f"directory_organisation_{name}_format",
+                )
+                for name in URL_FIELDS
+            ),
         ]
         indexes = [
             models.Index(fields=["is_published", "name"], name="directory_org_published_name"),
@@ -230,14 +307,7 @@ class Organisation(models.Model):
         return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        errors = {}
-        if self.siren and not siren_number.is_valid(self.siren):
-            errors["siren"] = "Ce numéro SIREN n'est pas valide (9 chiffres, clé de contrôle)."
-        if self.siret:
-            if not siret_number.is_valid(self.siret):
-                errors["siret"] = "Ce numéro SIRET n'est pas valide (14 chiffres, clé de contrôle)."
-            elif self.siren and not self.siret.startswith(self.siren):
-                errors["siret"] = "Le SIRET doit commencer par le SIREN de l'organisation."
+        errors = rule_errors(self)
         if self.siren and Organisation.objects.filter(siren=self.siren).exclude(pk=self.pk).exists():
             errors["siren"] = "Une autre organisation porte déjà ce numéro SIREN."
         if self.siret and Organisation.objects.filter(siret=self.siret).exclude(pk=self.pk).exists():

@@ -4,6 +4,8 @@ Every submission has a `status` (`ReviewStatus`) and a `reviewed_at`, and its qu
 that is the small protocol `directory.moderation` works on.
 """
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.fr import siren as siren_number
 
-from directory.models.catalogue import Organisation, Sector
+from directory.models.catalogue import Organisation, Sector, rule_errors
 
 
 class ReviewStatus(models.TextChoices):
@@ -256,6 +258,22 @@ class ProposedChange(Reviewed, models.Model):
         unknown = set(self.changes or {}) - set(self.EDITABLE_FIELDS)
         if unknown:
             raise ValidationError({"changes": f"Champs non modifiables : {', '.join(sorted(unknown))}."})
+        problems = self.rule_problems()
+        if problems:
+            raise ValidationError({"changes": list(problems.values())})
+
+    def proposed_record(self):
+        """A copy of the organisation with the proposed values, never saved (the record changes on acceptance)."""
+        record = copy.copy(self.organisation)
+        for name, value in (self.changes or {}).items():
+            if name in self.EDITABLE_FIELDS:
+                setattr(record, name, value)
+        return record
+
+    def rule_problems(self):
+        """{field: French message} for the proposed values that break the record's rules (Organisation.clean)."""
+        changed = set(self.changes or {})
+        return {name: message for name, message in rule_errors(self.proposed_record()).items() if name in changed}
 
 
 class CheckFinding(Reviewed, models.Model):

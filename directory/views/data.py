@@ -6,6 +6,7 @@ Malformed filters answer 400 with a French message, never 500.
 
 import csv
 import datetime
+import json
 
 from django.db.models import Prefetch
 from django.http import JsonResponse
@@ -17,6 +18,10 @@ from directory import geojson
 from directory.filters import OrganisationDataFilterSet, OrganisationFilterSet
 from directory.models import Organisation
 from directory.schema import COLUMN_NAMES, organisation_records
+from territories.models import Commune
+
+#: At most this many suggestions per keystroke (a datalist shows a handful anyway).
+COMMUNE_SUGGESTIONS = 10
 
 GEOJSON_TYPE = "application/geo+json"
 
@@ -141,3 +146,32 @@ def organisations_csv(request):
     if response.status_code == 200:
         response["X-Content-Licence"] = LICENCE
     return response
+
+
+@require_GET
+def commune_suggestions(request):
+    """`/api/communes.json?q=len`: communes for the commune filter's suggestions, best first.
+
+    Exact names first, then names that start with the text, then names that contain it; digits match postal
+    codes, then INSEE codes. Each suggestion has the `label` to put in the field ("Lens (62300)"), which the
+    filter reads back as the commune (`Commune.objects.lookup` understands "Nom (code postal)").
+    """
+    text = request.GET.get("q", "")[:100]
+
+    def build():
+        communes = Commune.objects.select_related("department").only(
+            "name", "insee_code", "postal_codes", "population", "department__name", "department__code"
+        )
+        suggestions = [
+            {
+                "nom": commune.name,
+                "code_insee": commune.insee_code,
+                "codes_postaux": commune.postal_codes,
+                "departement": commune.department.name,
+                "label": f"{commune.name} ({commune.postal_codes[0] if commune.postal_codes else commune.insee_code})",
+            }
+            for commune in communes.suggest(text, limit=COMMUNE_SUGGESTIONS)
+        ]
+        return json.dumps({"communes": suggestions}, ensure_ascii=False).encode()
+
+    return cached_data_response(request, kind="commune-suggestions", build=build, content_type="application/json")

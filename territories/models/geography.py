@@ -5,6 +5,7 @@ Built from official sources by `build_geography` and loaded by `seed_demo`; see 
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import models
 from django.urls import reverse
@@ -12,6 +13,9 @@ from django.urls import reverse
 from core.text import normalize
 
 MAX_COMMUNE_CANDIDATES = 8
+#: Commune names folded once per process: folding is a pure function of the name, so this memo can never be
+#: stale; it spares an autocomplete 3,782 Unicode decompositions per keystroke.
+folded_name = lru_cache(maxsize=8192)(normalize)
 _CODE = re.compile(r"^\d[\dAB]\d{3}$", re.IGNORECASE)
 # "Marly (59)" or "Marly (59770)": a department code or a postal code after the name.
 _SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<code>\d[\dAB]?|\d{5})\)$", re.IGNORECASE)
@@ -87,7 +91,7 @@ class CommuneQuerySet(models.QuerySet):
         folded = normalize(text)
         if not folded:
             return self.none()
-        return self.filter(pk__in=[pk for pk, name in self.values_list("pk", "name") if normalize(name) == folded])
+        return self.filter(pk__in=[pk for pk, name in self.values_list("pk", "name") if folded_name(name) == folded])
 
     def lookup(self, text, postal_code=""):
         """Resolve what someone typed: a postal or INSEE code, "Nom", "Nom (62)" or "Nom (62160)".
@@ -106,9 +110,11 @@ class CommuneQuerySet(models.QuerySet):
         communes = self.order_by("name", "insee_code")
         if _CODE.match(query):
             code = query.upper()
-            found = {c.pk: c for c in communes.with_postal_code(code)}
-            found.update({c.pk: c for c in communes.filter(insee_code=code)})
-            return result.resolve(sorted(found.values(), key=lambda c: (c.name, c.insee_code)), exact=True)
+            # A code is read first as a postal code ("62300" is Lens and its neighbours), then as an INSEE code
+            # (62300 is also Équihen-Plage's INSEE code, which comes after them).
+            found = sorted(communes.with_postal_code(code), key=lambda c: (c.name, c.insee_code))
+            found += [c for c in communes.filter(insee_code=code) if c not in found]
+            return result.resolve(found, exact=True)
 
         name, code = query, postal_code.upper() or None
         match = _SUFFIX.match(query)
@@ -121,16 +127,57 @@ class CommuneQuerySet(models.QuerySet):
         if not found:
             folded, exact = normalize(name), False
             if folded:
-                pks = [pk for pk, other in scope.values_list("pk", "name") if normalize(other).startswith(folded)]
+                pks = [pk for pk, other in scope.values_list("pk", "name") if folded_name(other).startswith(folded)]
                 found = list(scope.filter(pk__in=pks[: MAX_COMMUNE_CANDIDATES * 4]))
         if code and len(code) == 5:
             served = [c for c in found if code in (c.postal_codes or [])]
             result.postal_code_mismatch = exact and bool(found) and not served
             found = served
         if not exact:
+            if len(found) == 1:  # "Aire" finds only Aire-sur-la-Lys: taken, not offered as a choice of one
+                result.commune = found[0]
+                return result
             result.candidates = found[:MAX_COMMUNE_CANDIDATES]
             return result
         return result.resolve(found, exact=True)
+
+    def suggest(self, text, limit=10):
+        """Communes for an autocomplete, best first: the exact name, then names starting with the text, then
+        names containing it (each by population); digits match postal codes, then INSEE codes, by prefix.
+
+        Names are folded like `lookup()` ("saint omer" suggests Saint-Omer). 3,782 names are ranked in Python,
+        since PostgreSQL cannot index unaccent() and SQLite has no unaccent at all.
+        """
+        query = " ".join((text or "").split())
+        if not query:
+            return []
+        if query[:2].isdigit():
+            code = query.upper()
+            by_postal = [
+                c for c in self.filter(postal_codes__icontains=code) if any(p.startswith(code) for p in c.postal_codes)
+            ]
+            by_postal.sort(key=lambda c: (-c.population, c.name))
+            by_insee = list(self.filter(insee_code__startswith=code).order_by("-population", "name")[:limit])
+            return (by_postal + [c for c in by_insee if c not in by_postal])[:limit]
+        folded = normalize(query)
+        if not folded:
+            return []
+        ranked = []
+        for pk, name, population in self.values_list("pk", "name", "population"):
+            other = folded_name(name)
+            if other == folded:
+                rank = 0
+            elif other.startswith(folded):
+                rank = 1
+            elif f" {folded}" in f" {other}":
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, -population, name, pk))
+        ranked.sort()
+        pks = [pk for *_, pk in ranked[:limit]]
+        found = self.in_bulk(pks)
+        return [found[pk] for pk in pks]
 
 
 @dataclass

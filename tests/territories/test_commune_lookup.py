@@ -44,11 +44,10 @@ def test_homonyms_are_offered_not_guessed(communes):
     assert set(lookup.candidates) == {communes["marly_59"], communes["marly_62"]}
 
 
-def test_a_name_start_is_only_a_suggestion(communes):
+def test_a_name_start_with_a_single_match_is_taken_but_not_exact(communes):
     lookup = Commune.objects.lookup("saint-am")
-    assert lookup.commune is None
-    assert not lookup.exact
-    assert lookup.candidates == [communes["saint_amand"]]
+    assert lookup.commune == communes["saint_amand"]
+    assert not lookup.exact  # the import still refuses to guess (directory.communes.commune_from)
 
 
 def test_a_known_name_with_another_postal_code_is_reported(communes):
