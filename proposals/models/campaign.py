@@ -18,9 +18,13 @@ VALIDATED = "validated"
 
 
 class CampaignQuerySet(PublishedQuerySet):
+    def current_only(self):
+        """The published campaign shown at /municipales-2026/ as a one-row queryset (usable in a subquery)."""
+        return self.published().order_by("-year", "-pk")[:1]
+
     def current(self):
-        """The published campaign shown at /municipales-2026/ (the most recent one)."""
-        return self.published().order_by("-year", "-pk").first()
+        """The published campaign shown at /municipales-2026/ (the most recent one), or None."""
+        return self.current_only().first()
 
 
 class Campaign(models.Model):

@@ -1,7 +1,7 @@
 """Follow-up over the term: the commitments list (filters, map), a commitment's page, a measure's page.
 
 Each page runs a fixed number of queries whatever the number of commitments, measures or updates
-(pinned in tests/proposals/test_followup_pages.py).
+(pinned in tests/proposals/test_followup.py and test_commitments.py).
 """
 
 import json
@@ -14,8 +14,9 @@ from django.views.generic import DetailView, ListView
 
 from core.data import cached_data_response
 from core.maps import map_config
+from core.views import FilteredListMixin
 from directory.models import Organisation
-from proposals.filters import CommitmentFilter
+from proposals.filters import CommitmentFilterSet
 from proposals.followup import (
     PROGRESS_LEGEND,
     chart_height,
@@ -30,20 +31,17 @@ from proposals.views.campaign import get_current_campaign
 LOCAL_ACTORS_SHOWN = 6
 
 
-class CommitmentListView(ListView):
+class CommitmentListView(FilteredListMixin, ListView):
     """Who committed to what, filtered by EPCI, measure and status, with counts per proposal and a map."""
 
     template_name = "proposals/commitment_list.html"
     context_object_name = "commitments"
+    filterset_class = CommitmentFilterSet
     paginate_by = 50
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         self.campaign = get_current_campaign()
-        base = Commitment.objects.filter(campaign=self.campaign).for_public_list()
-        self.filterset = CommitmentFilter(self.request.GET or None, queryset=base, campaign=self.campaign)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return base.none()
-        return self.filterset.qs
+        return Commitment.objects.filter(campaign=self.campaign).for_public_list()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,26 +56,16 @@ class CommitmentListView(ListView):
                 epcis=Count("epci", distinct=True, filter=Q(commune__isnull=True)),
             )
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         for commitment in context["commitments"]:
             commitment.progress_class = progress_class(commitment.progress)
         context.update(
             campaign=self.campaign,
             axes=axes,
             totals=totals,
-            filterset=self.filterset,
-            filter_errors=self.filterset.is_bound and not self.filterset.is_valid(),
-            is_filtered=any(query.get(name) for name in self.filterset.filters),
             progress_legend=PROGRESS_LEGEND,
             map_config=map_config(dataUrl=reverse("proposals:commitment-geojson")),
         )
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        if context["filter_errors"]:
-            response_kwargs["status"] = 400
-        return super().render_to_response(context, **response_kwargs)
 
 
 def local_actors(commitment, measures):

@@ -8,11 +8,20 @@ from html import unescape
 import pytest
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import resolve, reverse
 from pypdf import PdfWriter
 
+from core.views import FilteredListMixin
 from proposals.models import Campaign, Commitment, CommitmentUpdate, Proposal
-from tests.factories import CommitmentFactory, CommitmentUpdateFactory, OrganisationFactory, SectorFactory
+from tests.factories import (
+    AxisFactory,
+    CampaignFactory,
+    CommitmentFactory,
+    CommitmentUpdateFactory,
+    OrganisationFactory,
+    ProposalFactory,
+    SectorFactory,
+)
 
 LIST_URL = reverse("proposals:commitment-list")
 FEED_URL = reverse("proposals:update-feed")
@@ -188,6 +197,25 @@ def test_bad_filter_values_answer_400_in_french(visitor, after_vote):
     html = unescape(response.content.decode())
     assert "Cette intercommunalité n'est pas dans les Hauts-de-France." in html
     assert "Cet état d'avancement n'existe pas." in html
+
+
+def test_the_list_filters_like_every_filtered_list_of_the_site(visitor, after_vote):
+    """The one mixin and the one partial: the message sits next to its field, the summary links to it."""
+    assert issubclass(resolve(LIST_URL).func.view_class, FilteredListMixin)
+    response = visitor.get(LIST_URL, {"mesure": "inconnue", "page": "3"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count("data-filter-form") == 1
+    assert 'aria-describedby="id_mesure_error"' in body and '<a href="#id_mesure">' in body
+    assert "Aucun résultat : un filtre n'est pas valide." in body
+    assert list(response.context["commitments"]) == []
+
+
+def test_a_measure_of_another_campaign_is_not_a_filter_value(visitor, after_vote):
+    other = CampaignFactory(slug="europeennes-2024", year=2024)
+    ProposalFactory(axis=AxisFactory(campaign=other, slug="autre"), slug="mesure-ancienne")
+    assert visitor.get(LIST_URL, {"mesure": "mesure-ancienne"}).status_code == 400
+    assert visitor.get(LIST_URL, {"mesure": "proximite-a"}).status_code == 200
 
 
 def test_geojson_gives_each_team_its_progress(visitor, followed):
