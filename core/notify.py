@@ -10,7 +10,7 @@ All sending lives here so a database mail queue can later be plugged in behind t
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db.transaction import on_commit
 from django.template.loader import render_to_string
 
@@ -29,9 +29,12 @@ def notify_staff(subject, template_or_body, context=None):
         _send_after_commit(f"{STAFF_SUBJECT_PREFIX}{subject}", _body(template_or_body, context), recipients)
 
 
-def notify(recipient, subject, template_or_body, context=None):
-    """Email one person (a signatory, an applicant); same arguments as `notify_staff`."""
-    _send_after_commit(subject, _body(template_or_body, context), [recipient])
+def notify(recipient, subject, template_or_body, context=None, headers=None):
+    """Email one person (a signatory, an applicant); same arguments as `notify_staff`.
+
+    `headers`: optional extra mail headers (e.g. `List-Unsubscribe` on alerts), a dict of str.
+    """
+    _send_after_commit(subject, _body(template_or_body, context), [recipient], headers=headers)
 
 
 def _body(template_or_body, context):
@@ -43,12 +46,15 @@ def _one_line(subject):
     return " ".join(subject.split())[:200]
 
 
-def _send_after_commit(subject, body, recipients):
+def _send_after_commit(subject, body, recipients, headers=None):
     subject = _one_line(subject)
 
     def send():
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            if headers:
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, headers=headers).send()
+            else:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
         except Exception:  # noqa: BLE001 — the submission is saved; a mail outage must not lose it or show a 500.
             logger.exception("Could not send the email %r to %d recipient(s)", subject, len(recipients))
 

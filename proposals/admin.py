@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from directory.admin.moderation import moderation_actions
 from proposals.mails import send_update_published_email, send_validated_email
-from proposals.models import Axis, Campaign, Commitment, CommitmentUpdate, Proposal
+from proposals.models import AlertSubscription, Axis, Campaign, Commitment, CommitmentUpdate, Proposal
 
 
 class AxisInline(admin.TabularInline):
@@ -218,7 +218,7 @@ class CommitmentUpdateAdmin(
     list_select_related = ["commitment", "commitment__commune", "commitment__epci", "proposal"]
     search_fields = ["commitment__full_name", "note", "proposal__title"]
     autocomplete_fields = ["commitment"]
-    readonly_fields = ["reviewed_by", "created_at"]
+    readonly_fields = ["reviewed_by", "created_at", "published_at"]
     actions = ["approve_selected", "refuse_selected"]
     fields = [
         "commitment",
@@ -232,6 +232,7 @@ class CommitmentUpdateAdmin(
         "staff_message",
         "reviewed_by",
         "created_at",
+        "published_at",
     ]
 
     @admin.display(description="preuve", boolean=True)
@@ -241,3 +242,21 @@ class CommitmentUpdateAdmin(
     def describe_approval(self, request, submission, applied):
         # Called by the moderation action for each proposed update it published.
         send_update_published_email(request, submission)
+
+
+@admin.register(AlertSubscription)
+class AlertSubscriptionAdmin(admin.ModelAdmin):
+    """Who follows what by email, with the consent's date; read only (people subscribe and leave themselves)."""
+
+    list_display = ["email", "epci", "proposal", "consent_at", "confirmed_at", "last_sent_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["epci", "proposal"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "epci", "proposal", "consent_at", "created_at", "confirmed_at", "last_sent_at"]
+    exclude = ["key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
