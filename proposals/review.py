@@ -1,8 +1,9 @@
 """The mid-term review: the state of every validated commitment and measure, per EPCI and for the region.
 
-One selection (`build_review`), three renderings: a CSV for the region, a CSV per EPCI, and a printable A4
-HTML page (one EPCI per page; the EPCI without commitments grouped in one final table, so no near-empty
-page). Used by `manage.py export_midterm_review` and the commitments admin action (a ZIP of the same files).
+One selection (`build_review`), three renderings: a CSV for the region, a CSV per EPCI, and a printable
+A4 HTML page with its stylesheet (one EPCI per page; the EPCI without commitments grouped in one final
+table, so no near-empty page). Used by `manage.py export_midterm_review` and the commitments admin action
+(a ZIP of the same files).
 """
 
 import csv
@@ -10,7 +11,9 @@ import io
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,6 +37,8 @@ COLUMNS = [
     "preuves",
     "page",
 ]
+STYLESHEET = "css/midterm-review.css"
+STYLESHEET_NAME = "bilan-mi-mandat.css"
 CSV_DELIMITER = ";"  # as the directory's CSV: what French spreadsheets open without asking
 # Same rule as the directory's export (directory/views/data.py): a cell starting so would run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -144,15 +149,21 @@ def epci_filename(epci):
 
 
 def html_page(review):
-    return render_to_string("proposals/midterm_review.html", {"review": review}).encode()
+    context = {"review": review, "stylesheet": STYLESHEET_NAME}
+    return render_to_string("proposals/midterm_review.html", context).encode()
 
 
 def review_files(review, absolute):
-    """{filename: bytes}: region.csv, one CSV per EPCI with commitments, bilan-mi-mandat.html."""
+    """{filename: bytes}: region.csv, one CSV per EPCI with commitments, bilan-mi-mandat.html and its stylesheet.
+
+    The stylesheet is a file beside the page, linked relatively (the CSP and the tests forbid inline styles,
+    and the page must print from the unzipped folder, offline).
+    """
     files = {"region.csv": csv_bytes(review.rows, absolute)}
     for item in review.epcis:
         files[epci_filename(item.epci)] = csv_bytes(item.rows, absolute)
     files["bilan-mi-mandat.html"] = html_page(review)
+    files[STYLESHEET_NAME] = Path(finders.find(STYLESHEET)).read_bytes()
     return files
 
 

@@ -47,6 +47,7 @@ def test_the_command_writes_the_region_and_epci_csv_and_the_a4_page(teams, place
     call_command("export_midterm_review", "--output", str(tmp_path), "--base-url", BASE, stdout=io.StringIO())
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
+        "bilan-mi-mandat.css",
         "bilan-mi-mandat.html",
         "epci-200093201-metropole-europeenne-de-lille.csv",
         "epci-245901160-ca-valenciennes-metropole.csv",
@@ -73,7 +74,9 @@ def test_the_command_writes_the_region_and_epci_csv_and_the_a4_page(teams, place
 def test_the_a4_page_has_one_page_per_epci_and_groups_the_others_in_a_final_table(teams, places, tmp_path):
     call_command("export_midterm_review", "--output", str(tmp_path), "--base-url", BASE, stdout=io.StringIO())
     html = (tmp_path / "bilan-mi-mandat.html").read_text()
-    assert "@page { size: A4;" in html and ".epci, .sans-engagement { break-before: page; }" in html
+    assert '<link rel="stylesheet" href="bilan-mi-mandat.css">' in html  # beside it, so it prints offline
+    css = (tmp_path / "bilan-mi-mandat.css").read_text()
+    assert "@page { size: A4;" in css and ".epci, .sans-engagement { break-before: page; }" in css
     sections = re.findall(r'<section class="epci" id="epci-(\d+)">', html)
     assert sections == [places["valenciennes_epci"].siren, places["lille_epci"].siren]  # by name: "CA V…" < "Mé…"
     final = html[html.index('id="sans-engagement"') :]
@@ -91,6 +94,7 @@ def test_the_admin_action_downloads_the_same_files_as_a_zip(administrator_client
     assert 'filename="bilan-mi-mandat-municipales-2026-' in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert sorted(archive.namelist()) == [
+        "bilan-mi-mandat.css",
         "bilan-mi-mandat.html",
         "epci-245901160-ca-valenciennes-metropole.csv",
         "region.csv",
