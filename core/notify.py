@@ -37,14 +37,15 @@ def notify_staff(subject, template_or_body, context=None):
         _send_after_commit(f"{STAFF_SUBJECT_PREFIX}{subject}", text, html, recipients)
 
 
-def notify(recipient, subject, template_or_body, context=None):
+def notify(recipient, subject, template_or_body, context=None, headers=None):
     """Email one person (a signatory, an applicant); same arguments as `notify_staff`.
 
-    Nothing is sent when `recipient` is empty (a submission without an address).
+    Nothing is sent when `recipient` is empty (a submission without an address). `headers`: optional extra
+    mail headers (e.g. `List-Unsubscribe` on alerts), a dict of str.
     """
     if recipient:
         text, html = _bodies(template_or_body, context)
-        _send_after_commit(subject, text, html, [recipient])
+        _send_after_commit(subject, text, html, [recipient], headers=headers)
 
 
 def _bodies(template_or_body, context):
@@ -64,11 +65,11 @@ def _one_line(subject):
     return " ".join(subject.split())[:200]
 
 
-def _send_after_commit(subject, text, html, recipients):
+def _send_after_commit(subject, text, html, recipients, headers=None):
     subject = _one_line(subject)
 
     def send():
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients, headers=headers)
         if html:
             message.attach_alternative(html, "text/html")
         try:

@@ -2,13 +2,15 @@
 
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.admin.moderation import moderation_actions
 from proposals.mails import send_update_published_email, send_validated_email
-from proposals.models import Axis, Campaign, Commitment, CommitmentUpdate, Proposal
+from proposals.models import AlertSubscription, Axis, Campaign, Commitment, CommitmentUpdate, Proposal
+from proposals.review import build_review, review_zip
 
 
 class AxisInline(admin.TabularInline):
@@ -127,7 +129,7 @@ class CommitmentAdmin(
     date_hierarchy = "created_at"
     readonly_fields = ["created_at", "confirmed_at", "validated_at", "validated_by", "anonymised_at", "public_link"]
     inlines = [CommitmentUpdateInline]
-    actions = ["approve_selected", "refuse_selected", "anonymise_selected"]
+    actions = ["approve_selected", "refuse_selected", "anonymise_selected", "export_midterm_review"]
     fieldsets = [
         (None, {"fields": ["campaign", "status", "public_link"]}),
         ("Signataire", {"fields": ["full_name", "kind", "role", "list_name", "email"]}),
@@ -191,6 +193,19 @@ class CommitmentAdmin(
         # Called by the moderation action for each commitment it made public.
         send_validated_email(request, submission)
 
+    @admin.action(description="Exporter le bilan de mi-mandat des engagements sélectionnés (CSV et page A4)")
+    def export_midterm_review(self, request, queryset):
+        """A ZIP: region.csv, a CSV per EPCI, bilan-mi-mandat.html; validated commitments of one campaign only."""
+        campaigns = list(Campaign.objects.filter(pk__in=queryset.values("campaign")))
+        if len(campaigns) != 1:
+            self.message_user(request, "Choisissez les engagements d'une seule campagne.", messages.ERROR)
+            return None
+        review = build_review(campaigns[0], queryset)
+        response = HttpResponse(review_zip(review, request.build_absolute_uri), content_type="application/zip")
+        name = f"bilan-mi-mandat-{campaigns[0].slug}-{timezone.localdate():%Y-%m-%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
     @admin.action(description="Anonymiser les signataires sélectionnés (demande RGPD)")
     def anonymise_selected(self, request, queryset):
         count = 0
@@ -218,7 +233,7 @@ class CommitmentUpdateAdmin(
     list_select_related = ["commitment", "commitment__commune", "commitment__epci", "proposal"]
     search_fields = ["commitment__full_name", "note", "proposal__title"]
     autocomplete_fields = ["commitment"]
-    readonly_fields = ["reviewed_by", "created_at"]
+    readonly_fields = ["reviewed_by", "created_at", "published_at"]
     actions = ["approve_selected", "refuse_selected"]
     fields = [
         "commitment",
@@ -232,6 +247,7 @@ class CommitmentUpdateAdmin(
         "staff_message",
         "reviewed_by",
         "created_at",
+        "published_at",
     ]
 
     @admin.display(description="preuve", boolean=True)
@@ -241,3 +257,21 @@ class CommitmentUpdateAdmin(
     def describe_approval(self, request, submission, applied):
         # Called by the moderation action for each proposed update it published.
         send_update_published_email(request, submission)
+
+
+@admin.register(AlertSubscription)
+class AlertSubscriptionAdmin(admin.ModelAdmin):
+    """Who follows what by email, with the consent's date; read only (people subscribe and leave themselves)."""
+
+    list_display = ["email", "epci", "proposal", "consent_at", "confirmed_at", "last_sent_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["epci", "proposal"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "epci", "proposal", "consent_at", "created_at", "confirmed_at", "last_sent_at"]
+    exclude = ["key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,4 @@
-"""Public forms of the proposals app: "near me" territory choice and the commitment form."""
+"""Public forms of the proposals app: "near me" territory choice, the commitment form, alert subscriptions."""
 
 from django import forms
 
@@ -197,3 +197,48 @@ class ProposedUpdateForm(HoneypotFormMixin, forms.ModelForm):
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()[:4000]
+
+
+class AlertSubscriptionForm(HoneypotFormMixin, forms.Form):
+    """Follow an EPCI and/or a measure by email, without an account (double opt-in)."""
+
+    email = forms.EmailField(
+        label="Courriel",
+        help_text="Pour vous envoyer le lien de confirmation puis les alertes. Il n'est jamais affiché ni partagé.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    epci = EpciChoiceField(
+        label="Une intercommunalité (EPCI)",
+        required=False,
+        error_messages={"invalid_choice": "Cette intercommunalité n'est pas dans les Hauts-de-France."},
+    )
+    mesure = forms.ModelChoiceField(
+        label="Une mesure",
+        queryset=Proposal.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="— Choisir une mesure —",
+        error_messages={"invalid_choice": "Cette mesure n'existe pas."},
+    )
+    consent = forms.BooleanField(
+        label=(
+            "J'accepte que l'Apes Hauts-de-France conserve mon adresse pour m'envoyer ces alertes, "
+            "au plus une fois par jour, jusqu'à mon désabonnement."
+        ),
+        error_messages={"required": "Cochez cette case pour recevoir les alertes."},
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mesure"].queryset = Proposal.objects.filter(axis__campaign=campaign).order_by(
+            "axis__order", "order"
+        )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("epci") and not cleaned.get("mesure"):
+            raise forms.ValidationError("Choisissez une intercommunalité, une mesure, ou les deux.", code="no_subject")
+        return cleaned

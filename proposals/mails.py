@@ -1,4 +1,5 @@
-"""The commitment mails, all through `core.notify`: confirmation (listing the measures), validated, update published.
+"""The proposals mails, all through `core.notify`: commitment confirmation (listing the measures), validated,
+update published; alert subscription confirmation and the daily alerts.
 
 Mails sent from the admin build absolute links from the staff member's request, as the public views do.
 """
@@ -8,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.notify import notify, notify_staff
+from proposals.models import ALERT_CONFIRMATION_MAX_AGE
 
 
 def _send(commitment, name, context):
@@ -75,4 +77,59 @@ def tell_staff_about_proposed_update(request, update):
         f"Suivi proposé par {update.commitment.full_name} ({update.commitment.territory_name})",
         "proposals/email/staff_update_body.txt",
         {"update": update, "admin_link": admin_link},
+    )
+
+
+# Alerts on the follow-up (proposals.models.alerts) ----------------------------------------------
+# `absolute(path)` builds a full URL: request.build_absolute_uri from a view, the --base-url of the command.
+
+
+def send_alert_confirmation(absolute, email, subscriptions):
+    """One mail with one confirmation link per new subscription; nothing else is sent before confirmation."""
+    items = [
+        {
+            "subscription": s,
+            "link": absolute(reverse("proposals:alert-confirm", kwargs={"token": s.confirmation_token()})),
+        }
+        for s in subscriptions
+    ]
+    notify(
+        email,
+        "Confirmez votre abonnement aux alertes de l'Apes",
+        "mail/alert_confirm_body.txt",
+        {"items": items, "days": max(1, ALERT_CONFIRMATION_MAX_AGE // 86400)},
+    )
+
+
+def unsubscribe_link(absolute, subscription, everything=False):
+    token = subscription.unsubscribe_token(everything=everything)
+    return absolute(reverse("proposals:alert-unsubscribe", kwargs={"token": token}))
+
+
+def send_alert(absolute, email, sections):
+    """The daily alert of one address: `sections` is [(subscription, [updates…]), …], only those with news.
+
+    Every mail carries its unsubscribe links and the List-Unsubscribe headers (RFC 2369 and the RFC 8058
+    one-click POST), which leave every alert of this address.
+    """
+    everything = unsubscribe_link(absolute, sections[0][0], everything=True)
+    context = {
+        "sections": [
+            {
+                "subscription": subscription,
+                "page": absolute(subscription.subject_url()),
+                "updates": [{"update": u, "page": absolute(u.get_absolute_url())} for u in updates],
+                "unsubscribe": unsubscribe_link(absolute, subscription),
+            }
+            for subscription, updates in sections
+        ],
+        "unsubscribe_all": everything,
+        "count": sum(len(updates) for _, updates in sections),
+    }
+    notify(
+        email,
+        "Du nouveau dans le suivi des engagements municipaux",
+        "mail/alert_updates_body.txt",
+        context,
+        headers={"List-Unsubscribe": f"<{everything}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )

@@ -16,5 +16,9 @@ urlpatterns = [
     path("engagements/suivi.atom", views.UpdateFeed(), name="update-feed"),
     path("engagements/<int:pk>/", views.CommitmentDetailView.as_view(), name="commitment-detail"),
     path("engagements/proposer-un-suivi/<str:token>/", views.update_propose, name="update-propose"),
+    path("alertes/", views.alert_subscribe, name="alert-subscribe"),
+    path("alertes/envoye/", views.alert_sent, name="alert-sent"),
+    path("alertes/confirmer/<str:token>/", views.alert_confirm, name="alert-confirm"),
+    path("alertes/desabonner/<str:token>/", views.alert_unsubscribe, name="alert-unsubscribe"),
     path("mesures/<slug:slug>/", views.measure_detail, name="measure-detail"),
 ]

@@ -1,5 +1,6 @@
 """Models of the proposals app: the campaign content (`campaign`) and the commitments with their follow-up."""
 
+from proposals.models.alerts import ALERT_CONFIRMATION_MAX_AGE, ALERT_RATE, AlertSubscription
 from proposals.models.campaign import Axis, Campaign, CampaignQuerySet, Proposal, ProposalQuerySet
 from proposals.models.commitments import (
     ANONYMISED_NAME,
@@ -11,6 +12,9 @@ from proposals.models.commitments import (
 )
 
 __all__ = [
+    "ALERT_CONFIRMATION_MAX_AGE",
+    "ALERT_RATE",
+    "AlertSubscription",
     "ANONYMISED_NAME",
     "CONFIRMATION_SALT",
     "Axis",

@@ -423,6 +423,9 @@ class CommitmentUpdate(models.Model):
     )
     staff_message = models.TextField("message de l'équipe (refus)", blank=True)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
+    # When the entry became public (at once for staff, on moderation for a proposed one): alerts list what
+    # was published since a subscriber's last mail, whatever the entry's own date.
+    published_at = models.DateTimeField("publié le", null=True, blank=True, editable=False, db_index=True)
 
     objects = UpdateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -435,6 +438,13 @@ class CommitmentUpdate(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.date:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if self.review == self.Review.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#suivi-{self.pk}"

@@ -162,7 +162,7 @@ def test_bad_radius_input_is_a_400_everywhere(visitor, artois, params, message):
 def test_around_keeps_a_fixed_query_count(visitor, artois, django_assert_num_queries):
     """The commune lookup and the radius add queries of their own, never one per organisation."""
     OrganisationFactory.create_batch(5, commune=artois["annay"])
-    with django_assert_num_queries(1 + 1):  # the commune lookup (select_related department), then the points
+    with django_assert_num_queries(1 + 1 + 1):  # the data version, the commune lookup (with its department), the points
         visitor.get(GEOJSON_URL, {"commune": "Lens", "autour": "10"})
 
 

@@ -3,7 +3,7 @@
     manage.py anonymise_person --email jeanne@example.org --dry-run
     manage.py anonymise_person --email jeanne@example.org
 
-Covers membership applicants, correction contacts, commitment signatories, initiative contacts
+Covers membership applicants, correction contacts, commitment signatories, alert subscribers, initiative contacts
 and organisation contact addresses, in every model of that list that exists, and their change
 history (django-simple-history keeps old values: they are scrubbed too). Records are kept, so
 counts, reviews and commitments stay true; only what identifies the person is replaced.
@@ -61,6 +61,13 @@ TARGETS = [
         "engagements (signataires)",
         method="anonymise",
         skip={"anonymised_at__isnull": False},
+    ),
+    Target(
+        "proposals.AlertSubscription",
+        "email",
+        "abonnements aux alertes du suivi",
+        # Unconfirmed: no alert goes out any more, and send_followup_alerts deletes it once its link expired.
+        values={"email": placeholder_email, "confirmed_at": None},
     ),
     Target(
         "territories.Initiative",
