@@ -84,3 +84,27 @@ def test_search_text_holds_a_space_free_copy_of_the_name(actors):
     organisation = Organisation.objects.get(slug="activ-cites")
     assert "activcites" in organisation.search_text
     assert organisation.search_text == normalize(organisation.search_text)
+
+
+def test_a_name_match_ranks_before_a_description_match(actors):
+    OrganisationFactory(name="Atelier partagé", slug="atelier", short_description="Un lieu ouvert à tous.")
+    assert names("atelier")[:2] == ["Atelier partagé", "La Maison du Vélo"]
+
+
+def test_a_very_long_query_answers_without_error(visitor, actors):
+    response = visitor.get(LIST_URL, {"q": "vélo " * 400})
+    assert response.status_code == 200
+    assert [organisation.name for organisation in response.context["organisations"]] == ["La Maison du Vélo"]
+
+
+@on_postgresql
+def test_a_query_of_stop_words_only_finds_nothing(actors):
+    assert names("de la du") == []
+
+
+@on_postgresql
+def test_the_stored_vector_follows_every_write_path(actors):
+    Organisation.objects.filter(slug="dechaines").update(name="Les Bocaux solidaires")
+    Organisation.objects.bulk_create([Organisation(name="Ressourcerie", slug="ress", search_text="ressourcerie")])
+    assert names("ressourcerie") == ["Ressourcerie"]
+    assert Organisation.objects.filter(slug="dechaines").search("solidaires").exists()
