@@ -31,12 +31,17 @@ class Command(BaseCommand):
             default=0,
             help="Also create this many synthetic organisations spread over real communes (scale tests).",
         )
+        parser.add_argument(
+            "--worst-case-text",
+            action="store_true",
+            help="Give every synthetic organisation the same sentence (every word in every row) instead of varied text.",
+        )
 
     def log(self, message):
         if self.verbosity >= 1:
             self.stdout.write(f"  {message}")
 
-    def handle(self, *args, organisations=0, verbosity=1, **options):
+    def handle(self, *args, organisations=0, worst_case_text=False, verbosity=1, **options):
         self.verbosity = verbosity
         with transaction.atomic():
             for phase, order in PHASES:
@@ -49,5 +54,5 @@ class Command(BaseCommand):
                         self.log(f"{module.__name__}.{phase}")
                         step(self.log)
         if organisations:
-            seed_synthetic(organisations, self.log)
+            seed_synthetic(organisations, self.log, worst_case=worst_case_text)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
