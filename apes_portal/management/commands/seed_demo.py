@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--worst-case-text",
             action="store_true",
-            help="Give every synthetic organisation the same sentence (every word in every row) instead of varied text.",
+            help="Give every synthetic organisation the same sentence (every word in every row), not varied text.",
         )
 
     def log(self, message):
