@@ -14,6 +14,7 @@ from core.text import compact, normalize
 from core.validators import validate_image_file
 from directory.logos import shrink_logo
 from directory.search import search_filter
+from territories.models import Department, Epci, Theme
 
 
 class Sector(models.Model):
@@ -237,7 +238,8 @@ def _directory_data_changed(**kwargs):
     bump_data_version()
 
 
-for _sender in (Organisation, Sector):
+# Themes, departments and EPCI too: their names are options of the list's filters (directory/filters.py).
+for _sender in (Organisation, Sector, Theme, Department, Epci):
     models.signals.post_save.connect(_directory_data_changed, sender=_sender, dispatch_uid=f"data-save-{_sender}")
     models.signals.post_delete.connect(_directory_data_changed, sender=_sender, dispatch_uid=f"data-del-{_sender}")
 for _through in (Organisation.sectors.through, Organisation.themes.through, Organisation.ptces.through):
