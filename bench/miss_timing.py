@@ -26,9 +26,10 @@ django.setup()
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.endpoints import RARE_SEARCH_TERM, WORST_SEARCH_TERM  # noqa: E402
 from directory.models import Organisation  # noqa: E402
 
-RARE, COMMON, EVERY = "ludotheque", "solidaire", "fictive"
+RARE, COMMON, EVERY = RARE_SEARCH_TERM, "solidaire", WORST_SEARCH_TERM
 
 
 def paths():
@@ -62,7 +63,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--profile", help="cProfile this path (e.g. '/annuaire/?page=7') and print the top calls")
     args = parser.parse_args()
-    setup_test_environment()
+    setup_test_environment()  # "testserver" in ALLOWED_HOSTS
     client = Client()
     if args.profile:
         timed(client, args.profile, 1)
@@ -70,7 +71,7 @@ def main():
         profiler.enable()
         timed(client, args.profile, args.repeat)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
         return
     print(f"{Organisation.objects.count()} organisations")
     for name, path in paths().items():

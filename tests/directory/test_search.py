@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.text import normalize
 from directory.models import Organisation
+from tests.directory.test_list import LIST_QUERIES
 from tests.factories import CommuneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,12 @@ def test_the_stored_vector_follows_every_write_path(actors):
     Organisation.objects.bulk_create([Organisation(name="Ressourcerie", slug="ress", search_text="ressourcerie")])
     assert names("ressourcerie") == ["Ressourcerie"]
     assert Organisation.objects.filter(slug="dechaines").search("solidaires").exists()
+
+
+def test_a_search_costs_a_fixed_number_of_queries(visitor, actors, django_assert_num_queries):
+    """Count, page and sectors as for any list, the filter options, plus on PostgreSQL one probe of the full text."""
+    probe = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(LIST_QUERIES + probe):
+        visitor.get(LIST_URL, {"q": "compost"})
+    with django_assert_num_queries(LIST_QUERIES - 5 + probe):  # the filter options are built once
+        visitor.get(LIST_URL, {"q": "velo"})
