@@ -51,9 +51,12 @@ def measure(browser, url, *, replace=None, until="() => window.__firstCluster"):
     transferred = []
     page.on("response", lambda response: transferred.append(int(response.headers.get("content-length") or 0)))
     for pattern, body, content_type in replace or []:
-        page.route(pattern, lambda route, request, body=body, content_type=content_type: route.fulfill(
-            body=body, content_type=content_type
-        ))
+        page.route(
+            pattern,
+            lambda route, request, body=body, content_type=content_type: route.fulfill(
+                body=body, content_type=content_type
+            ),
+        )
     page.goto(url, wait_until="commit")
     page.wait_for_function(until, timeout=60_000)
     elapsed = page.evaluate(until)
@@ -68,25 +71,22 @@ def main():
     parser.add_argument("--before", help="also time the map of this commit (e.g. 38ecf1d)")
     args = parser.parse_args()
     map_url = args.url.rstrip("/") + "/carte/"
-    variants = {
-        "floor": dict(replace=[("**/js/directory-map*.js", FLOOR_MODULE, "text/javascript")], until="() => window.__floor"),
-        "map": {},
-    }
+    floor_module = [("**/js/directory-map*.js", FLOOR_MODULE, "text/javascript")]
+    variants = {"floor": {"replace": floor_module, "until": "() => window.__floor"}, "map": {}}
     if args.before:
         old_map = git_show(args.before, "static/js/directory-map.js")
         old_cluster = git_show(args.before, "static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js")
-        variants["before"] = dict(
-            replace=[
+        variants["before"] = {
+            "replace": [
                 ("**/js/directory-map*.js", old_map, "text/javascript"),
                 ("**/supercluster*.js", old_cluster, "text/javascript"),
             ]
-        )
+        }
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         results = {name: [] for name in variants}
         for _ in range(args.runs):  # interleaved, so that the machine's noise hits every variant alike
             for name, options in variants.items():
-                print("measuring", name, flush=True)
                 results[name].append(measure(browser, map_url, **options))
         browser.close()
     floor = statistics.median(ms for ms, _ in results["floor"])

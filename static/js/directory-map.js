@@ -20,6 +20,10 @@ const map = createMap(mapElement);
 const layer = L.layerGroup().addTo(map);
 let index = null;
 const CLUSTER_RADIUS = 60;
+// Beyond this zoom every point shows on its own (a view of ~10 km holds a few hundred at most). Each
+// clustered zoom level costs one pass over the points when they are indexed: stopping at 14 rather than
+// at the map's maximum (18) halves the time to the first clusters.
+const CLUSTER_MAX_ZOOM = 14;
 
 const icons = new Map();
 function iconFor(properties) {
@@ -129,7 +133,7 @@ async function load() {
     return;
   }
   const data = await response.json();
-  index = new Supercluster({ radius: CLUSTER_RADIUS, maxZoom: config.maxZoom - 1 });
+  index = new Supercluster({ radius: CLUSTER_RADIUS, maxZoom: CLUSTER_MAX_ZOOM });
   index.load(data.features);
   draw();
   const count = data.features.length;
