@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 
 # A real organisation's word (two matches among 20,000): what a citizen typing a name does.
 SEARCH_TERM = "bouquinerie"
+# A word of every synthetic row ("… (fictive n°N)"): the search whose cost grows with the results.
+WORST_SEARCH_TERM = "fictive"
+# A rare word of the synthetic vocabulary (fixtures/directory/synthetic_vocabulary.json), ~0.7 % of the rows.
+RARE_SEARCH_TERM = "ludotheque"
+SEARCH_RATIO_BUDGET = 3
 DEPARTMENT = "59"
 OTHER_DEPARTMENT = "80"
 
@@ -65,6 +70,12 @@ ENDPOINTS = [
         variants=("/annuaire/?q=lille", "/annuaire/?q=lille&page={last_page}"),
     ),
     Endpoint(
+        "directory, search for a word in every row, page 2",
+        f"/annuaire/?q={WORST_SEARCH_TERM}&page=2",
+        kind="list",
+        variants=(f"/annuaire/?q={WORST_SEARCH_TERM}&page={{last_page}}",),
+    ),
+    Endpoint(
         "organisation page",
         "/annuaire/{organisation}/",
         kind="detail",
@@ -75,7 +86,16 @@ ENDPOINTS = [
         "GeoJSON, full (200)",
         "/api/organisations.geojson",
         kind="data",
-        variants=("/api/organisations.geojson?q=lille",),
+        # A plain choice (no validation query): the same count as the full collection.
+        variants=("/api/organisations.geojson?kind=association",),
+    ),
+    Endpoint(
+        "GeoJSON, search",
+        "/api/organisations.geojson?q={search}",
+        kind="data",
+        # On PostgreSQL a search costs one probe query more than no search (directory/search.py).
+        variants=("/api/organisations.geojson?q=lille", f"/api/organisations.geojson?q={WORST_SEARCH_TERM}"),
+        load=False,
     ),
     Endpoint(
         "GeoJSON, If-None-Match (304)",

@@ -20,6 +20,10 @@ from territories.models import Commune, Epci, Theme
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "directory"
 SYNTHETIC_PREFIX = "structure-d-essai-"
 SYNTHETIC_NAME = "Structure d'essai n°{number}"
+# The worst case of earlier benchmarks: one identical sentence in every row (`--worst-case-text`).
+WORST_CASE_DESCRIPTION = "Organisation fictive créée pour les tests de charge de l'annuaire."
+# Realistic names keep a marker that says they are fictitious.
+REALISTIC_NAME = "{activity} {qualifier} (fictive n°{number})"
 
 _CONTENT_FIELDS = [
     "name",
@@ -81,9 +85,37 @@ def seed(log):
     log(f"{len(rows)} organisations ({sum(row['kind'] == 'ptce' for row in rows)} PTCE)")
 
 
-def seed_synthetic(count, log, *, seed_value=2024):
+def zipf_picker(randomiser, words):
+    """A function drawing from `words` (most frequent first) with weights 1/rank, as words occur in real text."""
+    weights = [1 / rank for rank in range(1, len(words) + 1)]
+    return lambda: randomiser.choices(words, weights)[0]
+
+
+class RealisticText:
+    """Varied names, legal forms and descriptions drawn from fixtures/directory/synthetic_vocabulary.json."""
+
+    def __init__(self, randomiser):
+        vocabulary = load("synthetic_vocabulary.json")
+        self.randomiser = randomiser
+        self.pick = {key: zipf_picker(randomiser, vocabulary[key]) for key in vocabulary if key != "_comment"}
+
+    def __call__(self, number, commune):
+        activity, qualifier = self.pick["activities"](), self.pick["qualifiers"]()
+        name = REALISTIC_NAME.format(activity=activity, qualifier=qualifier, number=number)
+        actions = {self.pick["actions"]() for _ in range(self.randomiser.randint(1, 2))}
+        description = f"{activity} qui {' et '.join(sorted(actions))} {self.pick['audiences']()}, à {commune.name}."
+        return name, self.pick["legal_forms"](), description
+
+
+def worst_case_text(number, commune):
+    return SYNTHETIC_NAME.format(number=number), "", WORST_CASE_DESCRIPTION
+
+
+def seed_synthetic(count, log, *, seed_value=2024, worst_case=False):
     """Add `count` clearly synthetic organisations spread over real communes, for scale tests.
 
+    Names and descriptions are varied, with realistic word frequencies (`RealisticText`); `worst_case`
+    gives every row the same sentence instead (every word in every row: the slowest search).
     bulk_create skips save(), so the search text and the coordinates (commune centre, jittered so
     that clusters look real) are computed here. Reruns continue the numbering.
     """
@@ -92,6 +124,7 @@ def seed_synthetic(count, log, *, seed_value=2024):
         log("no communes loaded: load the geography first (seed_demo does)")
         return 0
     randomiser = random.Random(seed_value)
+    text = worst_case_text if worst_case else RealisticText(randomiser)
     # No synthetic PTCE: the region counts 15 of them, and every PTCE is an option of the list's and
     # the map's "Membre du PTCE" filter; ~1,500 synthetic ones made those pages render a 1,500-option
     # select (164 KB of HTML, ~10x slower: bench/RESULTS.md), which no real directory would do.
@@ -101,20 +134,20 @@ def seed_synthetic(count, log, *, seed_value=2024):
     batch = []
     for number in range(start, start + count):
         commune = randomiser.choice(communes)
-        name = SYNTHETIC_NAME.format(number=number)
-        description = "Organisation fictive créée pour les tests de charge de l'annuaire."
+        name, legal_form, description = text(number, commune)
         batch.append(
             Organisation(
                 name=name,
                 slug=f"{SYNTHETIC_PREFIX}{number}",
                 kind=randomiser.choice(kinds),
+                legal_form=legal_form,
                 short_description=description,
                 commune=commune,
                 latitude=round(commune.latitude + randomiser.uniform(-0.01, 0.01), 5),
                 longitude=round(commune.longitude + randomiser.uniform(-0.015, 0.015), 5),
                 location_is_approximate=True,
                 is_member=randomiser.random() < 0.05,
-                search_text=normalize(f"{name} {description} {commune.name} {compact(name)}"),
+                search_text=normalize(f"{name} {legal_form} {description} {commune.name} {compact(name)}"),
             )
         )
     with transaction.atomic():
@@ -127,5 +160,5 @@ def seed_synthetic(count, log, *, seed_value=2024):
             ]
             through.objects.bulk_create(links, batch_size=5000)
     bump_data_version()
-    log(f"{len(created)} synthetic organisations ({SYNTHETIC_NAME.format(number=start)} onwards)")
+    log(f"{len(created)} synthetic organisations ({batch[0].name if batch else ''} onwards)")
     return len(created)

@@ -17,10 +17,13 @@ from django import forms
 from django.db.models import F, FloatField
 from django.db.models.functions import Sqrt
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 
+from core.data import data_version
 from core.text import normalize
 from core.views import filter_error_messages
 from directory.models import Organisation, Sector
+from directory.widgets import InlineOptionsSelect
 from territories.models import Commune, Department, Epci, Theme
 
 UNKNOWN_VALUE = "« %(value)s » n'est pas une valeur connue pour ce filtre."
@@ -170,6 +173,7 @@ class BoundingBoxFilter(django_filters.Filter):
 
 
 def _model_choice(label, queryset, to_field_name, method, **kwargs):
+    kwargs.setdefault("widget", InlineOptionsSelect)
     return django_filters.ModelChoiceFilter(
         label=label,
         queryset=queryset,
@@ -178,6 +182,42 @@ def _model_choice(label, queryset, to_field_name, method, **kwargs):
         error_messages={"invalid_choice": UNKNOWN_CHOICE},
         **kwargs,
     )
+
+
+# The options of the model-backed selects, built once per data version of the directory (every change
+# to organisations, sectors, themes, departments and EPCI bumps it: directory/models/catalogue.py) and
+# kept in this process: {"token": …, "choices": {filter name: [(value, label), …]}}. Validating a value
+# still asks the database (one query per filter used), so a stale option could never be accepted.
+_choices_cache = {"token": None, "choices": {}}
+
+
+class CachedOptions(BaseChoiceIterator):
+    """The options of one model-backed select, read from the process cache, built on first iteration.
+
+    Lazy, so that the data endpoints, which validate the same form but never render it, run no query (a
+    `BaseChoiceIterator`, which Django's widgets keep as it is instead of reading it when it is set).
+    """
+
+    def __init__(self, name, field):
+        self.name, self.field = name, field
+
+    def __iter__(self):
+        token = data_version()["token"]
+        if _choices_cache["token"] != token:
+            _choices_cache.update(token=token, choices={})
+        built = _choices_cache["choices"]
+        if self.name not in built:
+            built[self.name] = [(str(value), str(label)) for value, label in self.field.iterator(self.field)]
+        return iter(built[self.name])
+
+
+def cached_choices(form):
+    """Give the form's model-backed selects their options from this process's cache (`CachedOptions`)."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField) and isinstance(field.widget, InlineOptionsSelect):
+            # Set as Django's ModelChoiceField does when choices are given (`_choices`, read first by its
+            # `choices` property): django-filter's setter would wrap them in a queryset iterator again.
+            field._choices = field.widget.choices = CachedOptions(name, field)
 
 
 def published_ptces():
@@ -233,6 +273,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         choices=MEMBER_CHOICES,
         method="filter_member",
         empty_label="Toutes les structures",
+        widget=InlineOptionsSelect,
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
     ptce = _model_choice("Membre du PTCE", published_ptces(), "slug", "filter_ptce", empty_label="Tous")
@@ -240,6 +281,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         label="Statut",
         choices=Organisation.Status.choices,
         empty_label="En activité ou fermées",
+        widget=InlineOptionsSelect,
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
     sort = django_filters.ChoiceFilter(
@@ -247,6 +289,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         choices=SortChoices.choices,
         method="keep",
         empty_label=None,
+        widget=InlineOptionsSelect,
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
 
@@ -259,6 +302,12 @@ class OrganisationFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = Organisation.objects.published()
         super().__init__(data, queryset=queryset, **kwargs)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            cached_choices(super().form)
+        return self._form
 
     # -- filters -----------------------------------------------------------------------------------------
 

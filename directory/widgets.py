@@ -7,7 +7,10 @@ input: the coordinates stay in the ordinary number fields, which keep working wi
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class PointMapWidget(forms.Widget):
@@ -66,3 +69,27 @@ class PointMapWidget(forms.Widget):
             "default_zoom": leaflet.get("DEFAULT_ZOOM", 8),
         }
         return context
+
+
+class InlineOptionsSelect(forms.Select):
+    """A `<select>` whose options are written in Python instead of one template render each.
+
+    Django renders every `<option>` through its own template (`select_option.html` and `attrs.html`): on
+    the directory's filter form (about 150 options) that was most of the time a list page took to build
+    (bench/RESULTS.md). Flat choices only; the `<select>` element keeps Django's attributes (id,
+    required, aria-describedby, aria-invalid), built by the bound field as usual.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
+                for option_value, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )

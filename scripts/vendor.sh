@@ -31,6 +31,14 @@ vendor_npm leaflet.markercluster 1.5.3 \
     dist/MarkerCluster.css \
     dist/MarkerCluster.Default.css
 
+# Supercluster (ISC), point clustering for the directory map; its UMD build bundles kdbush (ISC), whose licence
+# goes next to it.
+vendor_npm supercluster 8.0.1 \
+    LICENSE \
+    dist/supercluster.min.js
+(cd "$WORK" && npm pack --silent kdbush@4.0.2 >/dev/null && mkdir -p kdbush && tar xzf kdbush-4.0.2.tgz -C kdbush)
+install -m 644 "$WORK/kdbush/package/LICENSE" "$ROOT/static/vendor/supercluster-8.0.1/LICENSE-kdbush"
+
 # axe-core (MPL-2.0; bundled helpers under MIT, see LICENSE-3RD-PARTY.txt): accessibility rules injected by the
 # browser tests (tests/browser/a11y.py) only, never loaded by a public page.
 vendor_npm axe-core 4.14.1 \

@@ -1,10 +1,11 @@
-// The actor map (/carte/ and /carte/embed/): clustered markers coloured by kind, the list's filters
+// The actor map (/carte/ and /carte/embed/): clustered markers coloured by kind (Supercluster), the list's filters
 // kept in the URL both ways, an optional layer of EPCI boundaries, and "around me".
 // Data comes from the GeoJSON endpoint named in the json_script config; no inline script (CSP).
 import { cleanQuery } from "./directory-filters.js";
 import { clusterLabel, createMap, labelledIcon, mapConfig, markerLabel } from "./map.js";
 
 const L = window.L;
+const Supercluster = window.Supercluster;
 const config = mapConfig();
 const mapElement = document.querySelector("[data-map]");
 const statusElement = document.getElementById("map-status");
@@ -12,19 +13,17 @@ const form = document.querySelector("[data-filter-form]");
 
 const map = createMap(mapElement);
 
-const clusters = L.markerClusterGroup({
-  chunkedLoading: true, // adds 20,000 markers in slices, the page stays responsive
-  showCoverageOnHover: false,
-  maxClusterRadius: 60,
-  // markercluster's own icon, named for screen readers ("12 structures").
-  iconCreateFunction(cluster) {
-    const count = cluster.getChildCount();
-    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    const html = `<div><span>${count}</span></div>`;
-    return labelledIcon({ html, className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] }, clusterLabel(count));
-  },
-});
-map.addLayer(clusters);
+// Clustering by Supercluster (static/vendor/supercluster-8.0.1, global `Supercluster`): the points are
+// indexed once (a few ms for 20,000), then only the clusters and points inside the view become Leaflet
+// markers, redrawn after each move or zoom. Leaflet.markercluster made a marker of every point before
+// drawing the first cluster (5x the time of fetching and parsing the data: bench/RESULTS.md).
+const layer = L.layerGroup().addTo(map);
+let index = null;
+const CLUSTER_RADIUS = 60;
+// Beyond this zoom every point shows on its own (a view of ~10 km holds a few hundred at most). Each
+// clustered zoom level costs one pass over the points when they are indexed: stopping at 14 rather than
+// at the map's maximum (18) halves the time to the first clusters.
+const CLUSTER_MAX_ZOOM = 14;
 
 // One icon per marker: its element carries the actor's name and kind as aria-label.
 function iconFor(properties) {
@@ -131,15 +130,10 @@ async function load() {
     return;
   }
   const data = await response.json();
-  clusters.clearLayers();
-  const markers = data.features.map((feature) => {
-    const [lng, lat] = feature.geometry.coordinates;
-    const marker = L.marker([lat, lng], { icon: iconFor(feature.properties), title: feature.properties.n });
-    marker.bindPopup(() => popupFor(feature));
-    return marker;
-  });
-  clusters.addLayers(markers);
-  const count = markers.length;
+  index = new Supercluster({ radius: CLUSTER_RADIUS, maxZoom: CLUSTER_MAX_ZOOM });
+  index.load(data.features);
+  draw();
+  const count = data.features.length;
   mapElement.dataset.count = String(count);
   mapElement.removeAttribute("aria-busy");
   setStatus(
@@ -148,8 +142,63 @@ async function load() {
       : `${count} structure${count > 1 ? "s" : ""} sur la carte.`,
   );
   updateLinks(query);
-  if (count > 0 && query) map.fitBounds(clusters.getBounds(), { maxZoom: 13, padding: [20, 20] });
+  if (count > 0 && query) map.fitBounds(boundsOf(data.features), { maxZoom: 13, padding: [20, 20] });
 }
+
+function boundsOf(features) {
+  let [west, south, east, north] = [180, 90, -180, -90];
+  for (const feature of features) {
+    const [lng, lat] = feature.geometry.coordinates;
+    west = Math.min(west, lng);
+    east = Math.max(east, lng);
+    south = Math.min(south, lat);
+    north = Math.max(north, lat);
+  }
+  return L.latLngBounds([south, west], [north, east]);
+}
+
+function pointMarker(feature) {
+  const [lng, lat] = feature.geometry.coordinates;
+  const properties = feature.properties;
+  const marker = L.marker([lat, lng], { icon: iconFor(properties), title: properties.n });
+  marker.bindPopup(() => popupFor(feature));
+  return marker;
+}
+
+// Same look as Leaflet.markercluster's clusters (its stylesheet stays): small, medium, large.
+function clusterMarker(cluster) {
+  const [lng, lat] = cluster.geometry.coordinates;
+  const count = cluster.properties.point_count;
+  const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+  const box = document.createElement("div");
+  const number = document.createElement("span");
+  number.textContent = String(count);
+  box.append(number);
+  const label = clusterLabel(count);
+  const icon = labelledIcon({ html: box, className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] }, label);
+  const marker = L.marker([lat, lng], { icon, title: label });
+  marker.on("click", () => {
+    const zoom = Math.min(index.getClusterExpansionZoom(cluster.properties.cluster_id), config.maxZoom);
+    map.setView([lat, lng], zoom);
+  });
+  return marker;
+}
+
+// Markers for what is in view only (with a margin of half a screen, so a small pan shows no gap).
+function draw() {
+  if (!index) return;
+  const bounds = map.getBounds().pad(0.5);
+  const bbox = [
+    Math.max(bounds.getWest(), -180),
+    Math.max(bounds.getSouth(), -85),
+    Math.min(bounds.getEast(), 180),
+    Math.min(bounds.getNorth(), 85),
+  ];
+  const items = index.getClusters(bbox, Math.round(map.getZoom()));
+  layer.clearLayers();
+  for (const item of items) layer.addLayer(item.properties.cluster ? clusterMarker(item) : pointMarker(item));
+}
+map.on("moveend", draw);
 
 // Filters -> URL (replaceState, no history spam) -> data.
 function applyFilters() {

@@ -102,15 +102,40 @@ def test_seed_loads_everything_and_is_idempotent(small_geography):
     assert not [line for line in log if "!" in line]
 
 
-def test_synthetic_organisations_are_named_as_such_and_searchable(db):
+def _places_and_sectors():
     for index in range(5):
         CommuneFactory(name=f"Ville {index}")
     Sector.objects.create(slug="s", name="S")
+
+
+def test_synthetic_organisations_are_named_as_such_and_searchable(db):
+    _places_and_sectors()
     created = demo.seed_synthetic(50, lambda message: None)
     assert created == 50
-    assert Organisation.objects.filter(name__startswith="Structure d'essai n°").count() == 50
+    assert Organisation.objects.filter(name__contains="(fictive n°").count() == 50
     again = demo.seed_synthetic(5, lambda message: None)
     assert again == 5
-    assert Organisation.objects.filter(slug="structure-d-essai-55").exists()
-    assert Organisation.objects.search("structure d'essai 42").filter(slug="structure-d-essai-42").exists()
+    the_42nd = Organisation.objects.get(slug="structure-d-essai-42")
+    assert Organisation.objects.search(f"{the_42nd.name.split()[0]} fictive 42").filter(pk=the_42nd.pk).exists()
+    assert Organisation.objects.get(slug="structure-d-essai-55").name.endswith("(fictive n°55)")
     assert not Organisation.objects.filter(latitude__isnull=True).exists()
+
+
+def test_synthetic_text_is_varied_with_common_and_rare_words(db):
+    """Realistic benchmark data: many distinct names, a few words frequent and most rare."""
+    _places_and_sectors()
+    demo.seed_synthetic(600, lambda message: None)
+    synthetic = Organisation.objects.filter(slug__startswith=demo.SYNTHETIC_PREFIX)
+    distinct_descriptions = set(synthetic.values_list("short_description", flat=True))
+    assert len(distinct_descriptions) > 300
+    common = synthetic.filter(search_text__contains="association").count()
+    rare = synthetic.filter(search_text__contains="ludotheque").count()
+    assert common > 60
+    assert 0 < rare < common / 10
+
+
+def test_the_worst_case_flag_repeats_one_sentence(db):
+    _places_and_sectors()
+    demo.seed_synthetic(20, lambda message: None, worst_case=True)
+    assert set(Organisation.objects.values_list("short_description", flat=True)) == {demo.WORST_CASE_DESCRIPTION}
+    assert Organisation.objects.filter(name__startswith="Structure d'essai n°").count() == 20

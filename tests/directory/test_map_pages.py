@@ -32,7 +32,7 @@ def test_the_map_page_carries_its_filters_and_an_accessible_alternative(visitor,
     assert (
         'value="ptce" checked' in body or 'checked value="ptce"' in body or re.search(r'value="ptce"[^>]*checked', body)
     )
-    assert "leaflet.markercluster.js" in body
+    assert "vendor/supercluster-8.0.1/supercluster.min.js" in body
     assert "Licence Ouverte 2.0" in body
     # No inline script: only JSON data blocks and external files.
     for tag in re.findall(r"<script[^>]*>", body):

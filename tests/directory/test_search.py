@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.text import normalize
 from directory.models import Organisation
+from tests.directory.test_list import LIST_QUERIES
 from tests.factories import CommuneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,36 @@ def test_search_text_holds_a_space_free_copy_of_the_name(actors):
     organisation = Organisation.objects.get(slug="activ-cites")
     assert "activcites" in organisation.search_text
     assert organisation.search_text == normalize(organisation.search_text)
+
+
+def test_a_name_match_ranks_before_a_description_match(actors):
+    OrganisationFactory(name="Atelier partagé", slug="atelier", short_description="Un lieu ouvert à tous.")
+    assert names("atelier")[:2] == ["Atelier partagé", "La Maison du Vélo"]
+
+
+def test_a_very_long_query_answers_without_error(visitor, actors):
+    response = visitor.get(LIST_URL, {"q": "vélo " * 400})
+    assert response.status_code == 200
+    assert [organisation.name for organisation in response.context["organisations"]] == ["La Maison du Vélo"]
+
+
+@on_postgresql
+def test_a_query_of_stop_words_only_finds_nothing(actors):
+    assert names("de la du") == []
+
+
+@on_postgresql
+def test_the_stored_vector_follows_every_write_path(actors):
+    Organisation.objects.filter(slug="dechaines").update(name="Les Bocaux solidaires")
+    Organisation.objects.bulk_create([Organisation(name="Ressourcerie", slug="ress", search_text="ressourcerie")])
+    assert names("ressourcerie") == ["Ressourcerie"]
+    assert Organisation.objects.filter(slug="dechaines").search("solidaires").exists()
+
+
+def test_a_search_costs_a_fixed_number_of_queries(visitor, actors, django_assert_num_queries):
+    """Count, page and sectors as for any list, the filter options, plus on PostgreSQL one probe of the full text."""
+    probe = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(LIST_QUERIES + probe):
+        visitor.get(LIST_URL, {"q": "compost"})
+    with django_assert_num_queries(LIST_QUERIES - 5 + probe):  # the filter options are built once
+        visitor.get(LIST_URL, {"q": "velo"})

@@ -38,12 +38,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave out the fictional example commitments that show the follow-up of the term.",
         )
+        parser.add_argument(
+            "--worst-case-text",
+            action="store_true",
+            help="Give every synthetic organisation the same sentence (every word in every row), not varied text.",
+        )
 
     def log(self, message):
         if self.verbosity >= 1:
             self.stdout.write(f"  {message}")
 
-    def handle(self, *args, organisations=0, verbosity=1, no_examples=False, **options):
+    def handle(self, *args, organisations=0, worst_case_text=False, verbosity=1, no_examples=False, **options):
         self.verbosity = verbosity
         with transaction.atomic():
             for phase, order in PHASES:
@@ -59,5 +64,5 @@ class Command(BaseCommand):
             # The phases bulk-create rows (no signals): every public page changes.
             bump_data_version(*FAMILIES)
         if organisations:
-            seed_synthetic(organisations, self.log)
+            seed_synthetic(organisations, self.log, worst_case=worst_case_text)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
