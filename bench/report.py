@@ -330,10 +330,16 @@ def render(results):
             "",
         ]
         text += "\n\nBudgets:\n" + "\n".join(f"  [{v}] {b}: {d}" for b, v, d in verdicts)
-    md += _weights(results) + _queries(results) + _explain(results) + _scale_out(results)
+    md += _weights(results) + _queries(results) + _explain(results) + _scale_out(results) + _shared_state(results)
     if "scale_out" in results:
         text += "\n\nScale-out proof:\n" + "\n".join(
             f"  [{'PASS' if c['ok'] else 'FAIL'}] {c['check']}: {c['detail']}" for c in results["scale_out"]["checks"]
+        )
+    if "shared_state" in results:
+        text += "\n\nShared state (issue 15):\n" + "\n".join(
+            f"  {r['setup']}: stale ≤ {r['stale_window_max_s']} s, 304 {r['revalidations_304']}, "
+            f"list {r['cached_list_rps_after']} req/s"
+            for r in results["shared_state"]["setups"]
         )
     return "\n".join(md) + "\n", text
 
@@ -450,4 +456,49 @@ def _scale_out(results):
         "|---|---|---|",
     ]
     md += [f"| {c['check']} | **{'PASS' if c['ok'] else 'FAIL'}** | {c['detail']} |" for c in scale["checks"]]
+    return md + [""]
+
+
+SHARED_STATE_HEADING = "## Shared state (issue 15): one truth for every worker and server"
+
+
+def shared_state_section(results):
+    """The shared-state section alone (for `run.py --into`, which splices it into an existing RESULTS.md)."""
+    return "\n".join(_shared_state(results)) + "\n"
+
+
+def _shared_state(results):
+    shared = results.get("shared_state")
+    if not shared:
+        return []
+    md = [
+        SHARED_STATE_HEADING,
+        "",
+        f"Run {results['machine']['date']}, commit {results['machine']['commit']}: `{results['command']}`; "
+        f"{_counts(results)}; load average {', '.join(f'{x:.2f}' for x in results['machine']['loadavg_start'])}.",
+        "",
+        "`bench/shared_state.py` on the seeded database, production settings (`DATA_VERSION_MAX_AGE` 0.5 s).",
+        "Stale window: the longest time after the commit of a rename made by another process (`manage.py shell`,",
+        f"{shared['changes']} renames per set-up) during which any worker of any instance still served the old name",
+        "on `/annuaire/?q=…` (target ≤ 1 s). 304 share: `If-None-Match` with the ETag of one instance, sent to",
+        "every instance for the GeoJSON and the CSV (target 100 %). Throughput: the cached `/annuaire/`, 4",
+        "Python clients for 5 s after 3 s of warm-up, spread over the instances (the Python client costs CPU",
+        "on these 2 cores too: compare set-ups with each other, not with the per-endpoint table's wrk figures).",
+        "",
+        "| set-up | stale window max | 304 / revalidations | cached list req/s | before issue 15 |",
+        "|---|---|---|---|---|",
+    ]
+    for r in shared["setups"]:
+        n, total = (int(x) for x in r["revalidations_304"].split("/"))
+        share = f"{r['revalidations_304']} ({100 * n / total:.0f} %)" if total else r["revalidations_304"]
+        before = "–"
+        if "cached_list_rps_before" in r:
+            before = f"{r['cached_list_rps_before']:,} req/s (`{shared['before']}`)"
+            if r.get("cached_list_errors_before"):
+                before += f", {r['cached_list_errors_before']:,} non-200 answers"
+        md.append(
+            f"| {r['setup']} | {r['stale_window_max_s']} s | {share} | {r['cached_list_rps_after']:,}"
+            + (f" ({r['cached_list_errors']:,} non-200)" if r.get("cached_list_errors") else "")
+            + f" | {before} |"
+        )
     return md + [""]

@@ -12,7 +12,9 @@ One command, end to end (see bench/README.md):
 3. gunicorn as in production (DEBUG off), with the trivial view /_bench/trivial/ on;
    each endpoint of bench/endpoints.py is probed (status, sizes), then driven for --duration s;
 4. page weight of the public pages; budgets; bench/RESULTS.md and the table on stdout;
-5. with --scale-out: two gunicorn instances sharing Redis and the database (bench/scale_out.py).
+5. with --scale-out: two gunicorn instances sharing Redis and the database (bench/scale_out.py);
+6. with --shared-state: issue 15's proof (bench/shared_state.py) for 3 workers without Redis, 3 workers
+   with Redis and two servers sharing Redis: stale window after a change, 304 share, cached list throughput.
 
 Everything it starts (PostgreSQL, gunicorn, redis-server) is stopped on exit, even on error.
 """
@@ -64,6 +66,24 @@ def parse_args(argv=None):
         "auto (default): redis when redis-server is installed",
     )
     parser.add_argument("--scale-out", action="store_true", help="also prove two app servers share Redis and the DB")
+    parser.add_argument(
+        "--shared-state",
+        action="store_true",
+        help="also measure the stale window, the 304 share and the cached list with 3 workers without Redis, "
+        "with Redis, and two servers sharing Redis",
+    )
+    parser.add_argument("--changes", type=int, default=3, help="renames per set-up for --shared-state (3)")
+    parser.add_argument(
+        "--before",
+        metavar="GIT_REF",
+        help="with --shared-state: also measure the cached list of this commit (the code before issue 15)",
+    )
+    parser.add_argument(
+        "--into",
+        action="store_true",
+        help="with --shared-state --no-load: replace only the shared-state section of --results (the rest of "
+        "RESULTS.md keeps the last full run's figures)",
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the load phase (setup, counts, scale-out only)")
     parser.add_argument(
         "--wsgi", default="apes_portal.wsgi", help="WSGI module for gunicorn (to measure a fix before proposing it)"
@@ -73,6 +93,8 @@ def parse_args(argv=None):
     )
     parser.add_argument("--results", default=str(stack.ROOT / "bench" / "RESULTS.md"), help="Markdown output")
     args = parser.parse_args(argv)
+    if args.into and not (args.shared_state and args.no_load):
+        parser.error("--into only splices the shared-state section: use it with --shared-state --no-load")
     if args.skip_setup and not args.database_url:
         parser.error("--skip-setup needs --database-url (a throwaway cluster starts empty)")
     unknown = set(args.only or ()) - {e.name for e in ENDPOINTS}
@@ -83,7 +105,7 @@ def parse_args(argv=None):
         args.cache = "redis" if shutil.which("redis-server") and has_client else "locmem"
         if args.cache == "locmem":
             print("  cache: local memory (redis-server or the `redis` package is missing; see bench/README.md)")
-    if (args.cache == "redis" or args.scale_out) and not has_client:
+    if (args.cache == "redis" or args.scale_out or args.shared_state) and not has_client:
         parser.error("Django's RedisCache needs the `redis` package: .venv/bin/pip install redis")
     if args.driver == "auto":
         args.driver = "wrk" if load.wrk_available() else "python"
@@ -255,6 +277,36 @@ def load_phase(args, env, values, results, log):
         }
 
 
+def shared_state_phase(args, env, redis, cleanup, logs):
+    """bench/shared_state.py's three set-ups on the seeded database; a Redis of its own if none runs yet."""
+    from bench import shared_state
+
+    if redis is None:
+        redis = cleanup.enter_context(stack.RedisServer(log=logs / "redis-shared-state.log"))
+    before = None
+    if args.before:
+        # The previous code as files (no git worktree): `git archive` into bench/out/before.
+        before = stack.OUT / "before"
+        shutil.rmtree(before, ignore_errors=True)
+        before.mkdir()
+        archive = subprocess.run(["git", "archive", args.before], cwd=stack.ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", before], input=archive.stdout, check=True)
+    results = shared_state.prove(
+        env, redis.url, changes=args.changes, before=before, flush=lambda: redis.command("FLUSHALL")
+    )
+    return {"before": args.before, "changes": args.changes, "setups": results}
+
+
+def splice_section(path, heading, section):
+    """`path`'s text with the `heading` section (up to the next `## `) replaced by `section`, or appended."""
+    text = path.read_text() if path.exists() else ""
+    start = text.find(heading)
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    end = text.find("\n## ", start + len(heading))
+    return text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+
+
 def main(argv=None):
     args = parse_args(argv)
     started = time.monotonic()
@@ -319,10 +371,16 @@ def main(argv=None):
             t = time.monotonic()
             results["scale_out"] = scale_out.prove(env, values, logs)
             phase("scale-out proof", t)
+        if args.shared_state:
+            t = time.monotonic()
+            results["shared_state"] = shared_state_phase(args, env, redis, cleanup, logs)
+            phase("shared-state proof", t)
     results["machine"]["loadavg_end"] = os.getloadavg()
     results["timings"]["total"] = round(time.monotonic() - started, 1)
     (stack.OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     markdown, table = report.render(results)
+    if args.into:
+        markdown = splice_section(Path(args.results), report.SHARED_STATE_HEADING, report.shared_state_section(results))
     Path(args.results).write_text(markdown)
     print()
     print(table)

@@ -16,7 +16,9 @@ Caches and ETags are keyed on the version, so a stale entry is never read again 
 `cached_data_response()` serves every GeoJSON, CSV and JSON endpoint: conditional GET through Django's
 `condition` (304 on a matching If-None-Match / If-Modified-Since), the body gzipped when the client
 accepts it (cached bodies are compressed once and served many times), `Vary: Accept-Encoding`,
-`Cache-Control` and, for public open data, `Access-Control-Allow-Origin: *`.
+`Cache-Control` and, for public open data, `Access-Control-Allow-Origin: *`. Views that render their
+own response (the Atom feeds, built by `django.contrib.syndication`) get the same validators from the
+`versioned(family)` decorator.
 """
 
 import datetime
@@ -25,6 +27,7 @@ import hashlib
 import logging
 import time
 import uuid
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -35,6 +38,7 @@ from django.http.response import HttpResponseBase
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.text import compress_sequence
 from django.views.decorators.http import condition
 
@@ -58,7 +62,8 @@ FAMILIES = {
     "directory": ("directory", "territories"),
     # Territories, dynamics, partnerships; dynamics and partnerships name organisations.
     "territories": ("territories", "directory"),
-    "publications": ("publications",),
+    # Publications and their feed name their themes (territories).
+    "publications": ("publications", "territories"),
     # Proposals cite publications; commitments sit on communes and EPCI.
     "proposals": ("proposals", "territories", "publications"),
 }
@@ -212,9 +217,7 @@ def cached_data_response(
     """
     last_modified = None
     if family is not None:
-        version = data_version(family)
-        token = version["token"]
-        last_modified = datetime.datetime.fromtimestamp(version["modified"], tz=datetime.UTC)
+        token, last_modified = _version_validators(family)
     built = None
     if token is None:
         built = build()
@@ -240,14 +243,9 @@ def cached_data_response(
                 store(key, rendered)
         return _response(request, rendered, content_type)
 
-    response = condition(etag_func=lambda request: etag, last_modified_func=lambda request: last_modified)(render)(
-        request
-    )
+    response = _conditional(render, etag, last_modified)(request)
     if response.status_code >= 400:
-        # An error is no version of the data: nothing for a client to revalidate.
-        del response["ETag"]
-        del response["Last-Modified"]
-        return response
+        return _without_validators(response)
     patch_cache_control(response, public=True, max_age=max_age)
     patch_vary_headers(response, ["Accept-Encoding"])
     if cors:
@@ -255,6 +253,53 @@ def cached_data_response(
         response["Access-Control-Allow-Origin"] = "*"
     if filename and response.status_code == 200:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def versioned(family):
+    """Decorate a view whose response changes only with `family`'s data version: ETag and Last-Modified.
+
+    For views that build their own response, such as the Atom feeds (`django.contrib.syndication`; on a
+    class, `method_decorator(versioned(family), name="__call__")`). The validators are the ones of
+    `cached_data_response`: the ETag derives from the version, the absolute URL and the normalised query (so
+    it is the same on every worker and server), Last-Modified is the version's modification time; a match
+    answers 304 through Django's `condition` before the view runs.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            token, last_modified = _version_validators(family)
+            etag = _etag(request.build_absolute_uri(request.path), token, normalised_query(request.GET))
+            response = _conditional(view, etag, last_modified)(request, *args, **kwargs)
+            if response.status_code >= 400:
+                return _without_validators(response)
+            # The view may have set its own (a feed sends its newest entry's date): the version's wins.
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _version_validators(family):
+    """(token, last-modified datetime) of the family's data version: what every validator derives from."""
+    version = data_version(family)
+    return version["token"], datetime.datetime.fromtimestamp(version["modified"], tz=datetime.UTC)
+
+
+def _conditional(view, etag, last_modified):
+    return condition(
+        etag_func=lambda request, *args, **kwargs: etag,
+        last_modified_func=lambda request, *args, **kwargs: last_modified,
+    )(view)
+
+
+def _without_validators(response):
+    # An error is no version of the data: nothing for a client to revalidate.
+    del response["ETag"]
+    del response["Last-Modified"]
     return response
 
 

@@ -5,13 +5,16 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
+from core.data import versioned
 from publications.models import Publication
 
 FEED_SIZE = 20
 
 
+@method_decorator(versioned("publications"), name="__call__")
 class LatestPublicationsFeed(Feed):
     feed_type = Atom1Feed
     title = "Publications de l'Apes Hauts-de-France"

@@ -6,14 +6,17 @@ Built on `django.contrib.syndication`. An unknown EPCI or measure answers 404 (n
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 
+from core.data import versioned
 from proposals.models import CommitmentUpdate, Proposal
 from territories.models import Epci
 
 ITEMS_IN_FEED = 50
 
 
+@method_decorator(versioned("proposals"), name="__call__")
 class UpdateFeed(Feed):
     feed_type = Atom1Feed
 

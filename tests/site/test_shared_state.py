@@ -38,6 +38,7 @@ MAX_AGE = 0.5  # DATA_VERSION_MAX_AGE given to the workers: a change shows withi
 LIST_URL = reverse("directory:organisation-list")
 GEOJSON_URL = reverse("directory:organisation-geojson")
 CSV_URL = reverse("directory:organisation-export-csv")
+FEED_URLS = (reverse("publications:publication-feed"), reverse("proposals:update-feed"))
 ON_POSTGRES = connection.vendor == "postgresql"
 
 
@@ -173,7 +174,7 @@ def test_every_worker_serves_a_change_within_the_max_age(workers, actor, change)
 
 def test_every_worker_answers_the_same_etag_and_304(workers, actor):
     port, _ = workers
-    for path in (GEOJSON_URL, CSV_URL):
+    for path in (GEOJSON_URL, CSV_URL, *FEED_URLS):
         etags = {got["etag"] for answers in from_every_worker(port, path).values() for _, got, _ in answers}
         assert len(etags) == 1, (path, etags)
         revalidations = from_every_worker(port, path, headers={"If-None-Match": etags.pop()}, each=3)
