@@ -231,7 +231,7 @@ def test_epci_page_lists_the_commitments_of_its_territory(visitor, followed, pla
     section = html.split('id="engagements"', 1)[1].split("</section>", 1)[0]
     assert "Liste test Marly" in section and "2 mesures, 100 % réalisées" in section
     assert f"{FEED_URL}?epci={epci.siren}" in html
-    assert f'{reverse("proposals:alert-subscribe")}?epci={epci.siren}' in section
+    assert f"{reverse('proposals:alert-subscribe')}?epci={epci.siren}" in section
 
 
 def test_feeds_all_per_epci_and_per_measure(visitor, followed, places):
