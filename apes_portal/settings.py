@@ -86,8 +86,8 @@ INSTALLED_APPS = [
     "mailer",
     # Second factor for administrators (apes_portal/accounts.py): TOTP apps and recovery codes.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "apes_portal.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp, named in French
+    "apes_portal.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "core",
     "apes_portal",
     "territories",
@@ -216,6 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Second factor (django-otp): always for superusers; for editors too when this is on.
 OTP_REQUIRED_FOR_EDITORS = env_bool("OTP_REQUIRED_FOR_EDITORS", default=False)
 OTP_TOTP_ISSUER = "Apes Hauts-de-France"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the devices' admin never shows another person's secret key or QR code
 # Members sign in on the public member page; staff use the admin login.
 LOGIN_URL = "directory:member-login"
 if TESTING:

@@ -169,3 +169,14 @@ def test_the_member_space_query_count_stays_pinned_with_handled_proposals(
     # pinned: a query per proposal (or per message) would show here
     with django_assert_num_queries(6):
         assert client.get(reverse(SPACE)).status_code == 200
+
+
+def test_an_accepted_proposal_is_recorded_in_the_history_with_its_author(client, administrator, member):
+    change = ProposedChangeFactory(proposed_by=member, changes={"website": "https://nouveau.example"})
+    client.force_login(administrator)
+    url = reverse("admin:directory_proposedchange_change", args=[change.pk])
+    data = form_values(client.get(url).text, "proposedchange_form")
+    assert client.post(url, {**data, "_accept": "1", "decision_message": ""}).status_code == 302
+    latest = change.organisation.history.first()
+    assert latest.website == "https://nouveau.example"
+    assert latest.history_change_reason == "Modification proposée par charlie, acceptée"

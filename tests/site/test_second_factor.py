@@ -164,3 +164,12 @@ def test_the_setting_asks_editors_too(client, settings):
 def test_members_are_never_asked(client, member):
     client.post(reverse("directory:member-login"), {"username": "charlie", "password": PASSWORD})
     assert client.get(reverse("directory:member-space")).status_code == 200
+
+
+def test_the_devices_are_named_in_french_on_the_admin_index(client, administrator, editor):
+    client.force_login(administrator)
+    page = client.get(INDEX).text
+    assert "Double authentification : applications" in page and "Double authentification : codes de secours" in page
+    assert "Otp_Totp" not in page
+    client.force_login(editor)
+    assert "Double authentification" not in client.get(INDEX).text  # editors cannot touch anyone's device
