@@ -6,6 +6,8 @@ from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig, apps
 from django.contrib.admin.apps import SimpleAdminConfig
 from django.utils.module_loading import module_has_submodule
+from django_otp.plugins.otp_static.apps import DefaultConfig as OTPStaticConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as OTPTotpConfig
 
 # django-leaflet's admin module imports GeoDjango, which needs GDAL (absent here and in
 # production): autodiscovering it crashes `manage.py check` (django-leaflet #299, #336).
@@ -46,3 +48,17 @@ class LockoutsConfig(AxesAppConfig):
 
     default = False
     verbose_name = "Verrouillages de connexion"
+
+
+class AuthenticatorsConfig(OTPTotpConfig):
+    """django-otp's TOTP devices (administrators' phones), named in French on the admin index."""
+
+    default = False
+    verbose_name = "Double authentification : applications"
+
+
+class RecoveryCodesConfig(OTPStaticConfig):
+    """django-otp's static devices: the recovery codes given at enrolment."""
+
+    default = False
+    verbose_name = "Double authentification : codes de secours"

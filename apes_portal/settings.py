@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "apes_portal.apps.LockoutsConfig",  # django-axes, with a French name in the admin
     "csp",
     "mailer",
+    # Second factor for administrators (apes_portal/accounts.py): TOTP apps and recovery codes.
+    "django_otp",
+    "apes_portal.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp, named in French
+    "apes_portal.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "core",
     "apes_portal",
     "territories",
@@ -105,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor was given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -208,6 +213,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Second factor (django-otp): always for superusers; for editors too when this is on.
+OTP_REQUIRED_FOR_EDITORS = env_bool("OTP_REQUIRED_FOR_EDITORS", default=False)
+OTP_TOTP_ISSUER = "Apes Hauts-de-France"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the devices' admin never shows another person's secret key or QR code
 # Members sign in on the public member page; staff use the admin login.
 LOGIN_URL = "directory:member-login"
 if TESTING:

@@ -5,8 +5,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import FrenchHistoryAdmin
 from directory.admin.moderation import moderation_actions
 from proposals.mails import send_update_published_email, send_validated_email
 from proposals.models import AlertSubscription, Axis, Campaign, Commitment, CommitmentUpdate, Proposal
@@ -22,7 +22,7 @@ class AxisInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(FrenchHistoryAdmin):
     list_display = ["title", "year", "first_round_on", "second_round_on", "phase_display", "is_published", "updated_at"]
     list_filter = ["is_published", "commitments_open"]
     search_fields = ["title"]
@@ -55,7 +55,7 @@ class ProposalInline(admin.StackedInline):
 
 
 @admin.register(Axis)
-class AxisAdmin(SimpleHistoryAdmin):
+class AxisAdmin(FrenchHistoryAdmin):
     list_display = ["title", "campaign", "order"]
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
@@ -65,7 +65,7 @@ class AxisAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(FrenchHistoryAdmin):
     list_display = ["title", "axis", "order", "example_count"]
     list_filter = ["axis__campaign", "axis"]
     list_select_related = ["axis", "axis__campaign"]
@@ -224,7 +224,7 @@ class CommitmentUpdateAdmin(
         approved="publié(s)",
         skipped_reason="seuls les suivis proposés par les équipes se modèrent",
     ),
-    SimpleHistoryAdmin,
+    FrenchHistoryAdmin,
 ):
     """Every follow-up entry, with its history; the updates proposed by the teams are moderated here."""
 

@@ -7,8 +7,8 @@ table on the publication's page, and a "Téléchargements par mois" list across 
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import FrenchHistoryAdmin
 from publications.models import DownloadCount, Publication
 
 
@@ -31,7 +31,7 @@ class DownloadCountInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(SimpleHistoryAdmin):
+class PublicationAdmin(FrenchHistoryAdmin):
     list_display = [
         "title",
         "collection",

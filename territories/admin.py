@@ -8,8 +8,8 @@ Department, Epci and Commune admins have `search_fields` so that every other adm
 from django.contrib import admin
 from django.db.models import Case, Count, Value, When
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import FrenchHistoryAdmin
 from territories.models import (
     Commune,
     Department,
@@ -113,7 +113,7 @@ class TimelineEventInline(admin.TabularInline):
 
 
 @admin.register(Dynamic)
-class DynamicAdmin(SimpleHistoryAdmin):
+class DynamicAdmin(FrenchHistoryAdmin):
     list_display = ["title", "theme", "phase", "start_year", "end_year", "is_published", "updated_at"]
     list_filter = ["theme", "phase", "is_published"]
     search_fields = ["title", "summary", "epcis__name", "communes__name"]
@@ -121,7 +121,6 @@ class DynamicAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["epcis", "communes", "partners", "initiatives"]
     inlines = [TimelineEventInline]
-    history_list_display = ["phase", "is_published"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "summary", "description", "is_published"]}),
         ("Territoire et période", {"fields": ["epcis", "communes", "start_year", "end_year", "phase"]}),

@@ -8,10 +8,14 @@ to no organisation. `administrator_client` and `editor_client` are the test clie
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
+from django.test.client import ClientMixin
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from apes_portal.accounts import second_factor_required
 from core import notify
 from core.data import forget_data_versions
 from tests.factories import CommuneFactory, OrganisationFactory, OrganisationMembershipFactory, UserFactory
+from tests.second_factor import authenticator
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +28,23 @@ def empty_cache():
     yield
     cache.clear()
     caches["local"].clear()
+
+
+@pytest.fixture(autouse=True)
+def force_login_includes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a complete sign-in: for staff whose role needs a second factor
+    (administrators), the session is marked verified with a confirmed device, as django_otp.login does.
+    Tests of the second factor itself sign in through the forms (tests/site/test_second_factor.py)."""
+    original = ClientMixin.force_login
+
+    def force_login(client, user, backend=None):
+        original(client, user, backend)
+        if second_factor_required(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def moderation_actions(*, noun, approve_label, refuse_label, approved, refused="
                 self.describe_approval(request, obj, applied)
                 self.notify_decision(request, obj, True, message)
                 return redirect(self.after_approval_url(obj, applied))
-            if "_reject" in request.POST and moderation.refuse(obj, by=request.user):
+            if "_reject" in request.POST and moderation.refuse(obj, by=request.user, message=message):
                 self.notify_decision(request, obj, False, message)
                 self.message_user(request, f"{obj} : {refused}.", messages.SUCCESS)
                 return redirect(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
@@ -304,8 +304,8 @@ class ProposedChangeAdmin(
     list_filter = ["status", "created_at"]
     search_fields = ["organisation__name", "proposed_by__username", "message"]
     list_select_related = ["organisation", "proposed_by"]
-    readonly_fields = ["organisation_link", "author", "comparison", "message", "status", "created_at"]
-    fields = ["organisation_link", ("author", "created_at", "status"), "message", "comparison"]
+    readonly_fields = ["organisation_link", "author", "comparison", "message", "status", "created_at", "review_message"]
+    fields = ["organisation_link", ("author", "created_at", "status"), "message", "comparison", "review_message"]
 
     @admin.display(description="proposée par")
     def author(self, obj):

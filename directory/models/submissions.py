@@ -52,6 +52,8 @@ class Reviewed:
         self.status = status
         self.reviewed_at = timezone.now()
         fields = ["status", "reviewed_at"]
+        if hasattr(self, "review_message"):
+            fields.append("review_message")
         if message and hasattr(self, "staff_notes"):
             self.staff_notes = f"{self.staff_notes}\n{message}".strip()
             fields.append("staff_notes")
@@ -240,6 +242,11 @@ class ProposedChange(Reviewed, models.Model):
     status = models.CharField("statut", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.NEW)
     created_at = models.DateTimeField("proposée le", auto_now_add=True)
     reviewed_at = models.DateTimeField("traitée le", null=True, blank=True)
+    review_message = models.TextField(
+        "message de l'équipe",
+        blank=True,
+        help_text="Ce que l'équipe a répondu en refusant ; le membre le lit dans son espace.",
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -253,6 +260,11 @@ class ProposedChange(Reviewed, models.Model):
 
     def get_admin_url(self):
         return reverse("admin:directory_proposedchange_change", args=[self.pk])
+
+    def mark_refused(self, by=None, message=""):
+        """Refused: the message to the member is kept for their space (it also goes by mail)."""
+        self.review_message = message.strip()
+        super().mark_refused(by, message)
 
     def clean(self):
         unknown = set(self.changes or {}) - set(self.EDITABLE_FIELDS)

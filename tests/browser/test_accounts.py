@@ -13,6 +13,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests import second_factor
 from tests.browser.a11y import assert_no_violations
 from tests.factories import (
     MembershipApplicationFactory,
@@ -40,11 +41,7 @@ def open_page(page, live_server, path):
 
 
 def sign_in_to_admin(page, live_server, username):
-    open_page(page, live_server, reverse("admin:login"))
-    page.get_by_label("Nom d’utilisateur").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Connexion")).click()
-    page.wait_for_load_state("networkidle")
+    second_factor.sign_in_to_admin(page, live_server.url, username, PASSWORD)  # password, then the code
 
 
 def test_a_member_resets_a_forgotten_password_and_signs_in_by_email(page, live_server, viewport):

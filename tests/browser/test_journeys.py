@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 
 from tests.browser.a11y import assert_no_violations
 from tests.factories import UserFactory
+from tests.second_factor import sign_in_to_admin
 
 # The shared fixtures (viewport, demo, axe_summary) live in a11y.py.
 pytest_plugins = ["tests.browser.a11y"]
@@ -312,11 +313,7 @@ def test_member_account_signs_in_from_a_members_only_carnet_and_gets_the_file(pa
 def test_staff_move_an_organisation_on_the_admin_map_and_the_public_map_follows(page, live_server, viewport, demo):
     demo("directory")
     UserFactory(username="equipe", password=PASSWORD, is_staff=True, is_superuser=True)
-    open_page(page, live_server, reverse("admin:login"))
-    page.get_by_label("Nom d’utilisateur").fill("equipe")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Connexion")).click()
-    page.wait_for_load_state("networkidle")
+    sign_in_to_admin(page, live_server.url, "equipe", PASSWORD)  # password, then the second factor
 
     from directory.models import Organisation
 

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from directory.models import ProposedChange, ReviewStatus
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, ProposedChangeFactory
 from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,69 @@ def test_an_overlong_username_is_a_wrong_login_not_a_server_error(client):
     response = client.post(reverse("directory:member-login"), {"username": "a" * 300, "password": "x"})
     assert response.status_code == 200
     assert "Identifiant, adresse électronique ou mot de passe incorrect" in response.text
+
+
+def refuse_from_its_page(client, change, message):
+    """Staff press "Refuser" on the proposal's own admin page, with a message to the member."""
+    url = reverse("admin:directory_proposedchange_change", args=[change.pk])
+    data = form_values(client.get(url).text, "proposedchange_form")
+    return client.post(url, {**data, "_reject": "1", "decision_message": message})
+
+
+def test_a_refused_proposal_shows_the_teams_message_in_the_member_space(
+    client, administrator, member, member_organisation
+):
+    change = ProposedChangeFactory(organisation=member_organisation, proposed_by=member, changes={"phone": "0320"})
+    client.force_login(administrator)
+    message = "Le numéro semble incomplet : pouvez-vous le vérifier ?"
+    assert refuse_from_its_page(client, change, message).status_code == 302
+    change.refresh_from_db()
+    assert change.status == ReviewStatus.REJECTED
+    assert change.review_message == message
+
+    client.force_login(member)
+    with_proposals = client.get(reverse(SPACE)).text
+    assert "refusée le" in with_proposals
+    assert 'Message de l\'équipe : <q class="review-message">Le numéro semble incomplet' in with_proposals
+
+
+def test_a_refusal_without_a_message_says_refused_only(client, administrator, member, member_organisation):
+    change = ProposedChangeFactory(organisation=member_organisation, proposed_by=member, changes={"phone": "0320"})
+    client.force_login(administrator)
+    refuse_from_its_page(client, change, "")
+    client.force_login(member)
+    page = client.get(reverse(SPACE)).text
+    assert "refusée le" in page
+    assert "Message de l" not in page
+
+
+def test_the_teams_message_is_escaped(client, administrator, member, member_organisation):
+    change = ProposedChangeFactory(organisation=member_organisation, proposed_by=member, changes={"phone": "0320"})
+    client.force_login(administrator)
+    refuse_from_its_page(client, change, "<script>alert(1)</script>")
+    client.force_login(member)
+    page = client.get(reverse(SPACE)).text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_member_space_query_count_stays_pinned_with_handled_proposals(
+    client, member, member_organisation, django_assert_num_queries
+):
+    for status in (ReviewStatus.NEW, ReviewStatus.ACCEPTED, ReviewStatus.REJECTED):
+        ProposedChangeFactory(organisation=member_organisation, proposed_by=member, status=status, review_message="Non")
+    client.force_login(member)
+    client.get(reverse(SPACE))  # warm the per-process caches
+    # pinned: a query per proposal (or per message) would show here
+    with django_assert_num_queries(6):
+        assert client.get(reverse(SPACE)).status_code == 200
+
+
+def test_an_accepted_proposal_is_recorded_in_the_history_with_its_author(client, administrator, member):
+    change = ProposedChangeFactory(proposed_by=member, changes={"website": "https://nouveau.example"})
+    client.force_login(administrator)
+    url = reverse("admin:directory_proposedchange_change", args=[change.pk])
+    data = form_values(client.get(url).text, "proposedchange_form")
+    assert client.post(url, {**data, "_accept": "1", "decision_message": ""}).status_code == 302
+    latest = change.organisation.history.first()
+    assert latest.website == "https://nouveau.example"
+    assert latest.history_change_reason == "Modification proposée par charlie, acceptée"

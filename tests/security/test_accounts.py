@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.second_factor import authenticator, current_code
+
 pytestmark = pytest.mark.django_db
 
 GOOD_PASSWORD = "correct horse battery staple"  # the factories' password
@@ -20,8 +22,10 @@ def login(client, username, password):
 def test_the_right_password_still_works_one_failure_before_the_limit(visitor, administrator, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert login(visitor, "alice", "mauvais-mot-de-passe").status_code == 200
+    device = authenticator(administrator)
     response = login(visitor, "alice", GOOD_PASSWORD)
-    assert response.status_code == 302
+    assert response.status_code == 302  # the password is accepted; the second factor comes next
+    visitor.post(response.url, {"code": current_code(device)})
     assert visitor.get(reverse("admin:index")).status_code == 200
 
 
