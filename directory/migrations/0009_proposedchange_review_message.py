@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0006_sirene_checks'),
+        ('directory', '0008_search_vector'),
     ]
 
     operations = [
