@@ -150,3 +150,10 @@ def test_query_counts_are_fixed_and_zero_when_cached(visitor, actors, large, dja
 def test_the_map_page_names_the_endpoint(visitor):
     response = visitor.get(reverse("directory:map"))
     assert response.context["map_config"]["clustersUrl"] == URL
+
+
+@pytest.mark.parametrize("params", [{"q": "lilloise"}, {"commune": "Lille", "autour": "10"}])
+def test_a_search_or_around_a_commune_is_clustered_too(visitor, actors, large, params):
+    response, data = get(visitor, zoom=8, **params)
+    assert data["total"] == 20
+    assert [cluster[2] for cluster in data["clusters"]] == [20]
