@@ -30,7 +30,7 @@ from django.db.models.functions import Floor
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from core.data import cached_data_response, normalised_query
+from core.data import cache_key, cached, cached_data_response, normalised_query, store
 from directory import geojson
 from directory.filters import REGION_BOUNDS, BoundingBoxField, OrganisationFilterSet
 from directory.models import Organisation
@@ -163,16 +163,29 @@ def _inside(queryset, bbox):
     return queryset.filter(longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north)
 
 
-def build_view(queryset, zoom, bbox):
+def summary_of(located, filter_query):
+    """Count and extent of the filtered set: one aggregate over it, cached apart from the view.
+
+    Every view of a selection shares it, so a pan at high zoom costs only the query of its bbox.
+    """
+    key = cache_key("organisation-summary", filter_query)
+    summary = cached(key)
+    if summary is None:
+        summary = located.aggregate(
+            total=Count("id"),
+            west=Min("longitude"),
+            south=Min("latitude"),
+            east=Max("longitude"),
+            north=Max("latitude"),
+        )
+        store(key, summary)
+    return summary
+
+
+def build_view(queryset, zoom, bbox, filter_query=""):
     """The answer for a valid filtered `queryset`, `zoom` and snapped `bbox` (None: the whole region)."""
     located = queryset.located().order_by()
-    summary = located.aggregate(
-        total=Count("id"),
-        west=Min("longitude"),
-        south=Min("latitude"),
-        east=Max("longitude"),
-        north=Max("latitude"),
-    )
+    summary = summary_of(located, filter_query)
     total = summary["total"]
     answer = {"total": total, "zoom": zoom, "index": total <= INDEX_LIMIT}
     if total:
@@ -202,6 +215,8 @@ def organisation_clusters(request):
     filter_params = request.GET.copy()
     for key in ("zoom", "bbox"):
         filter_params.pop(key, None)
+    ignore = [key for key in filter_params if key not in OrganisationFilterSet.base_filters]
+    filter_query = normalised_query(filter_params, ignore=ignore)
 
     def build():
         filterset = OrganisationFilterSet(filter_params)
@@ -209,13 +224,12 @@ def organisation_clusters(request):
             return _bad_request(errors + filterset.filter_errors())
         if errors:
             return _bad_request(errors)
-        return geojson.dumps(build_view(filterset.qs, zoom, bbox))
+        return geojson.dumps(build_view(filterset.qs, zoom, bbox, filter_query))
 
     if errors:
         return build()
     snapped = ",".join(map(str, bbox)) if isinstance(bbox, tuple) else bbox or ""
-    ignore = [key for key in filter_params if key not in OrganisationFilterSet.base_filters]
-    query = f"{urlencode({'zoom': zoom, 'bbox': snapped})}&{normalised_query(filter_params, ignore=ignore)}"
+    query = f"{urlencode({'zoom': zoom, 'bbox': snapped})}&{filter_query}"
     return cached_data_response(
         request,
         kind="organisation-clusters",

@@ -136,14 +136,15 @@ def test_answers_are_cached_on_the_data_version(visitor, actors, large):
 
 
 def test_query_counts_are_fixed_and_zero_when_cached(visitor, actors, large, django_assert_num_queries):
-    visitor.get(URL, {"zoom": 6})  # reads the data version once
-    with django_assert_num_queries(3):  # the summary, the cells, the organisations alone in their cell
+    with django_assert_num_queries(4):  # the data version, the summary, the cells, the organisations alone
         visitor.get(URL, {"zoom": 8})
     with django_assert_num_queries(0):
         visitor.get(URL, {"zoom": 8})
-    with django_assert_num_queries(2):  # the summary, the points of the view
+    with django_assert_num_queries(1):  # the summary of the selection is cached: the cells (none alone here)
+        visitor.get(URL, {"zoom": 11, "bbox": LILLE_VIEW})
+    with django_assert_num_queries(1):  # the points of the view
         visitor.get(URL, {"zoom": 16, "bbox": "3.039,50.629,3.046,50.634"})
-    with django_assert_num_queries(3):  # validating the sector, the summary, every point (a small set)
+    with django_assert_num_queries(3):  # validating the sector, its summary, every point (a small set)
         visitor.get(URL, {"zoom": 8, "sector": "alimentation"})
 
 
