@@ -158,3 +158,12 @@ def test_a_search_or_around_a_commune_is_clustered_too(visitor, actors, large, p
     response, data = get(visitor, zoom=8, **params)
     assert data["total"] == 20
     assert [cluster[2] for cluster in data["clusters"]] == [20]
+
+
+def test_a_small_set_is_one_answer_whatever_the_view(visitor, actors, django_assert_num_queries):
+    first = visitor.get(URL, {"zoom": 8})  # the summary is known now: one answer for every view
+    with django_assert_num_queries(1):  # every point, once
+        other = visitor.get(URL, {"zoom": 12, "bbox": LILLE_VIEW})
+    with django_assert_num_queries(0):
+        again = visitor.get(URL, {"zoom": 16, "bbox": "2.2,49.8,2.3,49.9"})
+    assert json.loads(other.content) == json.loads(again.content) == json.loads(first.content)
