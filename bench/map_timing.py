@@ -1,13 +1,15 @@
 """Browser timing of /carte/: milliseconds from navigation to the first cluster drawn, against its floor.
 
-`python bench/map_timing.py URL [--runs 5] [--before COMMIT]` with a server of the portal at URL (e.g. the
+`python bench/map_timing.py URL [--runs 5] [--before COMMIT] [--no-floor]` with a server of the portal at URL (e.g. the
 gunicorn of bench/run.py, or `gunicorn apes_portal.wsgi` on a seeded database). Chromium (/usr/bin/chromium)
 through Playwright, no tiles (the setting is empty in the bench), a fresh browser context per run.
 
 - **map**: `performance.now()` when the first `.marker-cluster` enters the page (a MutationObserver set
   before any script runs);
 - **floor**: the same page with directory-map.js replaced by a module that only fetches and parses the same
-  GeoJSON (the same Leaflet loaded, nothing drawn): what no client-side clustering can beat;
+  GeoJSON of every point (the same Leaflet loaded, nothing drawn): what no client-side clustering can beat;
+  `--no-floor` skips it (at 200,000 points the map no longer downloads every point: the budget there is the
+  20,000-point map time and the bytes of the first view);
 - **before** (`--before COMMIT`): the map module and clustering library of that commit, served in place of
   today's by request interception, on the same server and data.
 
@@ -69,10 +71,13 @@ def main():
     parser.add_argument("url", help="base URL of the server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--before", help="also time the map of this commit (e.g. 38ecf1d)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor (every point fetched and parsed)")
     args = parser.parse_args()
     map_url = args.url.rstrip("/") + "/carte/"
     floor_module = [("**/js/directory-map*.js", FLOOR_MODULE, "text/javascript")]
     variants = {"floor": {"replace": floor_module, "until": "() => window.__floor"}, "map": {}}
+    if args.no_floor:
+        del variants["floor"]
     if args.before:
         old_map = git_show(args.before, "static/js/directory-map.js")
         old_cluster = git_show(args.before, "static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js")
@@ -89,11 +94,12 @@ def main():
             for name, options in variants.items():
                 results[name].append(measure(browser, map_url, **options))
         browser.close()
-    floor = statistics.median(ms for ms, _ in results["floor"])
+    floor = statistics.median(ms for ms, _ in results["floor"]) if "floor" in results else None
     for name, runs in results.items():
         median = statistics.median(ms for ms, _ in runs)
         kilobytes = statistics.median(size for _, size in runs) / 1000
-        print(f"{name:7} {median:8.0f} ms  {median / floor:5.2f} x floor  {kilobytes:8.0f} KB transferred")
+        ratio = f"{median / floor:5.2f} x floor" if floor else "  (no floor)"
+        print(f"{name:7} {median:8.0f} ms  {ratio}  {kilobytes:8.0f} KB transferred")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from directory.views import data, opendata, public, submissions
+from directory.views import clusters, data, opendata, public, submissions
 
 app_name = "directory"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("carte/", public.MapView.as_view(), name="map"),
     path("carte/embed/", public.MapEmbedView.as_view(), name="map-embed"),
     path("api/organisations.geojson", data.organisations_geojson, name="organisation-geojson"),
+    path("api/organisations/clusters.json", clusters.organisation_clusters, name="organisation-clusters"),
     # Open data for reusers (docs/open-data.md); the catalogue page /donnees/ is a site page.
     path("donnees/organisations.geojson", opendata.organisations_geojson, name="organisation-open-geojson"),
     path("donnees/organisations.gogocarto.json", opendata.organisations_gogocarto, name="organisation-gogocarto"),

@@ -73,6 +73,7 @@ def directory_map_config(*, embed=False):
     """What directory-map.js needs on top of the common map settings."""
     return map_config(
         dataUrl=reverse("directory:organisation-geojson"),
+        clustersUrl=reverse("directory:organisation-clusters"),
         epciUrl=reverse("territories:epci-geojson"),
         listUrl=reverse("directory:organisation-list"),
         detailUrl=reverse("directory:organisation-detail", kwargs={"slug": "__slug__"}),

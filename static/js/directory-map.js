@@ -1,6 +1,6 @@
 // The actor map (/carte/ and /carte/embed/): clustered markers coloured by kind (Supercluster), the list's filters
 // kept in the URL both ways, an optional layer of EPCI boundaries, and "around me".
-// Data comes from the GeoJSON endpoint named in the json_script config; no inline script (CSP).
+// Data comes from the zoom-aware endpoint named in the json_script config (clustersUrl); no inline script (CSP).
 import { cleanQuery } from "./directory-filters.js";
 import { clusterLabel, createMap, labelledIcon, mapConfig, markerLabel } from "./map.js";
 
@@ -98,26 +98,29 @@ function updateLinks(query) {
   }
 }
 
+// The first request goes to the zoom-aware endpoint (directory/views/clusters.py) with the view. For a set the
+// browser can cluster ("index": true) it holds every point, indexed by Supercluster; for a larger one (the
+// national scale) it holds the server's clusters of that view, and every move or zoom asks for the new view.
 let controller = null;
-async function load() {
-  const params = currentQuery();
-  params.delete("page");
-  params.delete("sort");
-  const query = params.toString();
+let serverMode = false;
+let filterQuery = "";
+
+function viewParams() {
+  const bounds = map.getBounds().pad(0.5);
+  const bbox = [
+    Math.max(bounds.getWest(), -180),
+    Math.max(bounds.getSouth(), -85),
+    Math.min(bounds.getEast(), 180),
+    Math.min(bounds.getNorth(), 85),
+  ].map((value) => value.toFixed(4));
+  return `zoom=${Math.round(map.getZoom())}&bbox=${bbox.join(",")}`;
+}
+
+async function fetchView() {
   if (controller) controller.abort();
   controller = new AbortController();
-  setStatus("Chargement des structures…");
-  mapElement.setAttribute("aria-busy", "true");
-  let response;
-  try {
-    response = await fetch(config.dataUrl + (query ? `?${query}` : ""), {
-      signal: controller.signal,
-      headers: { Accept: "application/geo+json" },
-    });
-  } catch (error) {
-    if (error.name !== "AbortError") setStatus("Les structures n'ont pas pu être chargées. Réessayez plus tard.");
-    return;
-  }
+  const url = `${config.clustersUrl}?${viewParams()}${filterQuery ? `&${filterQuery}` : ""}`;
+  const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
   if (!response.ok) {
     let detail = "";
     try {
@@ -125,15 +128,47 @@ async function load() {
     } catch {
       detail = "";
     }
-    setStatus(`Ces filtres n'ont pas pu être appliqués. ${detail}`.trim());
+    throw new Error(detail);
+  }
+  return response.json();
+}
+
+function drawServerView(data) {
+  layer.clearLayers();
+  for (const cluster of data.clusters) layer.addLayer(serverClusterMarker(cluster));
+  for (const feature of data.features) layer.addLayer(pointMarker(feature));
+}
+
+async function load() {
+  const params = currentQuery();
+  params.delete("page");
+  params.delete("sort");
+  filterQuery = params.toString();
+  setStatus("Chargement des structures…");
+  mapElement.setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await fetchView();
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    setStatus(
+      error.message
+        ? `Ces filtres n'ont pas pu être appliqués. ${error.message}`
+        : "Les structures n'ont pas pu être chargées. Réessayez plus tard.",
+    );
     mapElement.removeAttribute("aria-busy");
     return;
   }
-  const data = await response.json();
-  index = new Supercluster({ radius: CLUSTER_RADIUS, maxZoom: CLUSTER_MAX_ZOOM });
-  index.load(data.features);
-  draw();
-  const count = data.features.length;
+  serverMode = !data.index;
+  if (serverMode) {
+    index = null;
+    drawServerView(data);
+  } else {
+    index = new Supercluster({ radius: CLUSTER_RADIUS, maxZoom: CLUSTER_MAX_ZOOM });
+    index.load(data.features);
+    draw();
+  }
+  const count = data.total;
   mapElement.dataset.count = String(count);
   mapElement.removeAttribute("aria-busy");
   setStatus(
@@ -141,20 +176,20 @@ async function load() {
       ? "Aucune structure ne correspond à ces filtres."
       : `${count} structure${count > 1 ? "s" : ""} sur la carte.`,
   );
-  updateLinks(query);
-  if (count > 0 && query) map.fitBounds(boundsOf(data.features), { maxZoom: 13, padding: [20, 20] });
+  updateLinks(filterQuery);
+  if (count > 0 && filterQuery) {
+    const [west, south, east, north] = data.bounds;
+    map.fitBounds(L.latLngBounds([south, west], [north, east]), { maxZoom: 13, padding: [20, 20] });
+  }
 }
 
-function boundsOf(features) {
-  let [west, south, east, north] = [180, 90, -180, -90];
-  for (const feature of features) {
-    const [lng, lat] = feature.geometry.coordinates;
-    west = Math.min(west, lng);
-    east = Math.max(east, lng);
-    south = Math.min(south, lat);
-    north = Math.max(north, lat);
+// A move or zoom in server mode: the clusters of the new view (an answer for an older view is dropped).
+async function refreshServerView() {
+  try {
+    drawServerView(await fetchView());
+  } catch (error) {
+    if (error.name !== "AbortError") setStatus("Les structures de cette zone n'ont pas pu être chargées.");
   }
-  return L.latLngBounds([south, west], [north, east]);
 }
 
 function pointMarker(feature) {
@@ -166,16 +201,19 @@ function pointMarker(feature) {
 }
 
 // Same look as Leaflet.markercluster's clusters (its stylesheet stays): small, medium, large.
-function clusterMarker(cluster) {
-  const [lng, lat] = cluster.geometry.coordinates;
-  const count = cluster.properties.point_count;
+function clusterIcon(count) {
   const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
   const box = document.createElement("div");
   const number = document.createElement("span");
   number.textContent = String(count);
   box.append(number);
   const label = clusterLabel(count);
-  const icon = labelledIcon({ html: box, className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] }, label);
+  return [labelledIcon({ html: box, className: `marker-cluster marker-cluster-${size}`, iconSize: [40, 40] }, label), label];
+}
+
+function clusterMarker(cluster) {
+  const [lng, lat] = cluster.geometry.coordinates;
+  const [icon, label] = clusterIcon(cluster.properties.point_count);
   const marker = L.marker([lat, lng], { icon, title: label });
   marker.on("click", () => {
     const zoom = Math.min(index.getClusterExpansionZoom(cluster.properties.cluster_id), config.maxZoom);
@@ -184,8 +222,25 @@ function clusterMarker(cluster) {
   return marker;
 }
 
+// A server cluster is [lng, lat, count, west, south, east, north]: a click zooms on what it holds.
+function serverClusterMarker(cluster) {
+  const [lng, lat, count, west, south, east, north] = cluster;
+  const [icon, label] = clusterIcon(count);
+  const marker = L.marker([lat, lng], { icon, title: label });
+  marker.on("click", () => {
+    const bounds = L.latLngBounds([south, west], [north, east]);
+    const zoom = Math.min(Math.max(map.getBoundsZoom(bounds), map.getZoom() + 1), config.maxZoom);
+    map.setView(bounds.getCenter(), zoom);
+  });
+  return marker;
+}
+
 // Markers for what is in view only (with a margin of half a screen, so a small pan shows no gap).
 function draw() {
+  if (serverMode) {
+    refreshServerView();
+    return;
+  }
   if (!index) return;
   const bounds = map.getBounds().pad(0.5);
   const bbox = [
