@@ -126,7 +126,9 @@ def refuse_from_its_page(client, change, message):
 def test_a_refused_proposal_shows_the_teams_message_in_the_member_space(
     client, administrator, member, member_organisation
 ):
-    change = ProposedChangeFactory(organisation=member_organisation, proposed_by=member, changes={"phone": "03 20 00 00 00"})
+    change = ProposedChangeFactory(
+        organisation=member_organisation, proposed_by=member, changes={"phone": "03 20 00 00 00"}
+    )
     client.force_login(administrator)
     message = "Le numéro semble incomplet : pouvez-vous le vérifier ?"
     assert refuse_from_its_page(client, change, message).status_code == 302
@@ -141,7 +143,9 @@ def test_a_refused_proposal_shows_the_teams_message_in_the_member_space(
 
 
 def test_a_refusal_without_a_message_says_refused_only(client, administrator, member, member_organisation):
-    change = ProposedChangeFactory(organisation=member_organisation, proposed_by=member, changes={"phone": "03 20 00 00 00"})
+    change = ProposedChangeFactory(
+        organisation=member_organisation, proposed_by=member, changes={"phone": "03 20 00 00 00"}
+    )
     client.force_login(administrator)
     refuse_from_its_page(client, change, "")
     client.force_login(member)
@@ -151,7 +155,9 @@ def test_a_refusal_without_a_message_says_refused_only(client, administrator, me
 
 
 def test_the_teams_message_is_escaped(client, administrator, member, member_organisation):
-    change = ProposedChangeFactory(organisation=member_organisation, proposed_by=member, changes={"phone": "03 20 00 00 00"})
+    change = ProposedChangeFactory(
+        organisation=member_organisation, proposed_by=member, changes={"phone": "03 20 00 00 00"}
+    )
     client.force_login(administrator)
     refuse_from_its_page(client, change, "<script>alert(1)</script>")
     client.force_login(member)
