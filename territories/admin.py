@@ -140,20 +140,6 @@ class PartnershipAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("epci__boundary")
 
-    def get_search_results(self, request, queryset, search_term):
-        """Exact names first, then names starting with the text, then the others (each by population):
-        typing "Lens" offers Lens before Lens-… or Annay-sous-Lens."""
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if term:
-            rank = Case(
-                When(name__iexact=term, then=Value(0)),
-                When(name__istartswith=term, then=Value(1)),
-                default=Value(2),
-            )
-            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "-population", "name")
-        return queryset, may_have_duplicates
-
 
 @admin.register(TerritoryFigure)
 class TerritoryFigureAdmin(admin.ModelAdmin):
@@ -165,20 +151,6 @@ class TerritoryFigureAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("epci__boundary")
-
-    def get_search_results(self, request, queryset, search_term):
-        """Exact names first, then names starting with the text, then the others (each by population):
-        typing "Lens" offers Lens before Lens-… or Annay-sous-Lens."""
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if term:
-            rank = Case(
-                When(name__iexact=term, then=Value(0)),
-                When(name__istartswith=term, then=Value(1)),
-                default=Value(2),
-            )
-            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "-population", "name")
-        return queryset, may_have_duplicates
 
     @admin.display(description="valeur")
     def formatted_value(self, obj):
