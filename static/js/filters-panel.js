@@ -1,12 +1,17 @@
 // Phone first, for the directory list and the map: below 768 px the filters fold behind their summary
 // ("Filtres (2 actifs)") so the results (or the map) come first; after filtering, focus and scroll go to the
 // results heading; the commune field suggests communes as one types (a native <datalist> filled from
-// /api/communes.json). Without JavaScript the filters stay open and the commune field still takes a name.
+// /api/communes.json). Without JavaScript the filters open with a click on their summary and the commune
+// field still takes a name.
+//
+// The list's filters come folded from the server (they sit above the results on a phone: unfolding them
+// after the first paint would push the results down, a layout shift) and are unfolded here on wide screens,
+// where they sit in a column beside the results. The map's come open: on a phone they sit under the map.
 
 const NARROW = window.matchMedia("(max-width: 767px)");
 
-export function foldOnPhones(details) {
-  if (details && NARROW.matches) details.open = false;
+export function fitToScreen(details) {
+  if (details) details.open = !NARROW.matches;
 }
 
 export function focusResults(heading) {
@@ -80,7 +85,7 @@ export function offerMyPosition(form) {
   });
 }
 
-foldOnPhones(document.querySelector("[data-filters]"));
+fitToScreen(document.querySelector("[data-filters]"));
 offerMyPosition(document.querySelector("[data-filters] [data-filter-form]"));
 focusResults(document.querySelector("#results-title"));
 suggestCommunes(document.querySelector("input[name=commune]"), document.querySelector("#commune-suggestions"));

@@ -99,6 +99,16 @@ def open_page(page, live_server, path):
     return response
 
 
+def show_filters(page, viewport):
+    """On a phone the filters are folded behind their summary ("Filtres"), so the results come first: a person
+    opens them. On a desktop they are open beside the results."""
+    filters = page.locator("[data-filters]")
+    if viewport == "phone":
+        expect(filters).not_to_have_attribute("open", "")
+        filters.locator("summary").click()
+    expect(filters).to_have_attribute("open", "")
+
+
 # --- 1. citizen ---------------------------------------------------------------------------------
 
 
@@ -107,6 +117,7 @@ def test_citizen_finds_an_actor_by_name_then_reemploi_actors_on_the_map(page, li
     open_page(page, live_server, reverse("directory:organisation-list"))
     assert_no_violations(page)
 
+    show_filters(page, viewport)
     search = page.get_by_label("Rechercher")
     search.fill("maison du velo")
     search.press("Enter")
@@ -123,6 +134,7 @@ def test_citizen_finds_an_actor_by_name_then_reemploi_actors_on_the_map(page, li
     # Then the map: réemploi actors in the Pas-de-Calais.
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Carte").click()
     page.wait_for_load_state("networkidle")
+    show_filters(page, viewport)
     page.get_by_label("Secteur d'activité").select_option(label="Réemploi et économie circulaire")
     page.get_by_label("Département").select_option(label="Pas-de-Calais (62)")
     page.get_by_role("button", name="Afficher les résultats").click()
@@ -338,8 +350,8 @@ def test_staff_move_an_organisation_on_the_admin_map_and_the_public_map_follows(
     page.wait_for_load_state("networkidle")
     expect(page.locator(".messagelist")).to_contain_text("modifié")
 
-    # The public map draws what its GeoJSON says: the point is where staff put it.
-    with page.expect_response(lambda r: "/api/organisations.geojson" in r.url) as response_info:
+    # The public map draws what its map data says: the point is where staff put it.
+    with page.expect_response(lambda r: "/api/organisations/clusters.json" in r.url) as response_info:
         open_page(page, live_server, reverse("directory:map") + "?q=maison+du+velo")
     features = {f["id"]: f for f in response_info.value.json()["features"]}
     shown_longitude, shown_latitude = features["maison-du-velo"]["geometry"]["coordinates"]
