@@ -133,10 +133,29 @@ async function fetchView() {
   return response.json();
 }
 
+// The markers on the map, by key. A redraw keeps the markers still in view and only adds or removes the
+// others: Leaflet pans the map to a marker that receives the keyboard focus, and recreating every marker
+// after that pan sent the focus back to the page, so a keyboard user could never Tab out of the map.
+let shown = new Map();
+
+function show(entries) {
+  const next = new Map();
+  for (const [key, make] of entries) next.set(key, shown.get(key) || make());
+  for (const [key, marker] of shown) if (!next.has(key)) layer.removeLayer(marker);
+  for (const [key, marker] of next) if (!shown.has(key)) layer.addLayer(marker);
+  shown = next;
+}
+
+function pointEntry(feature) {
+  return [`p:${feature.id}:${feature.properties.n}:${feature.geometry.coordinates}`, () => pointMarker(feature)];
+}
+
 function drawServerView(data) {
-  layer.clearLayers();
-  for (const cluster of data.clusters) layer.addLayer(serverClusterMarker(cluster));
-  for (const feature of data.features) layer.addLayer(pointMarker(feature));
+  const zoom = Math.round(map.getZoom());
+  show([
+    ...data.clusters.map((cluster) => [`s:${zoom}:${cluster.join(",")}`, () => serverClusterMarker(cluster)]),
+    ...data.features.map(pointEntry),
+  ]);
 }
 
 async function load() {
@@ -249,9 +268,16 @@ function draw() {
     Math.min(bounds.getEast(), 180),
     Math.min(bounds.getNorth(), 85),
   ];
-  const items = index.getClusters(bbox, Math.round(map.getZoom()));
-  layer.clearLayers();
-  for (const item of items) layer.addLayer(item.properties.cluster ? clusterMarker(item) : pointMarker(item));
+  const zoom = Math.round(map.getZoom());
+  show(
+    index
+      .getClusters(bbox, zoom)
+      .map((item) =>
+        item.properties.cluster
+          ? [`c:${zoom}:${item.properties.point_count}:${item.geometry.coordinates}`, () => clusterMarker(item)]
+          : pointEntry(item),
+      ),
+  );
 }
 map.on("moveend", draw);
 

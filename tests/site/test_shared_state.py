@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -61,14 +62,22 @@ def fetch(port, path, method="GET", body=None, headers=None):
 
 
 def from_every_worker(port, path, headers=None, each=2):
-    """Responses of `path` until every worker has answered `each` times: {pid: [(status, headers, body)]}."""
+    """Responses of `path` until every worker has answered `each` times: {pid: [(status, headers, body)]}.
+
+    Requests go out a few at a time: one after the other, the same idle worker tends to accept them all,
+    while a worker busy with one request leaves the next to another.
+    """
     answers = {}
-    for _ in range(200):
-        status, got, body, pid = fetch(port, path, headers=headers)
-        answers.setdefault(pid, []).append((status, got, body))
-        if len(answers) == WORKERS and all(len(a) >= each for a in answers.values()):
-            return answers
-    raise AssertionError(f"only {len(answers)} of {WORKERS} workers answered {path}")
+    with ThreadPoolExecutor(max_workers=WORKERS * 2) as pool:
+        for _ in range(100):
+            batch = [pool.submit(fetch, port, path, headers=headers) for _ in range(WORKERS * 2)]
+            for future in batch:
+                status, got, body, pid = future.result()
+                answers.setdefault(pid, []).append((status, got, body))
+            if len(answers) == WORKERS and all(len(a) >= each for a in answers.values()):
+                return answers
+    counts = {pid: len(a) for pid, a in answers.items()}
+    raise AssertionError(f"not every one of the {WORKERS} workers answered {path} {each} times: {counts}")
 
 
 def production_env(port):
