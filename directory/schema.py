@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 
 from core.data import LICENCE, LICENCE_URL
 from directory.models import Organisation
+from directory.models.catalogue import POSTAL_CODE_PATTERN, SIREN_PATTERN, SIRET_PATTERN
 
 SCHEMA_VERSION = "1.0.0"
 SCHEMA_VERSIONS = (SCHEMA_VERSION,)
 SCHEMA_NAME = "apes-hdf-organisations"
 SCHEMA_CREATED = "2026-12-01"
 
-POSTAL_CODE = r"^[0-9]{5}$"
 INSEE_CODE = r"^(?:[0-9]{2}|2A|2B)[0-9]{3}$"
-SIREN = r"^[0-9]{9}$"
-SIRET = r"^[0-9]{14}$"
 
 
 @dataclass(frozen=True)
@@ -73,15 +71,15 @@ COLUMNS = (
         example="Association",
     ),
     Column("forme_juridique", "Forme juridique", "string", "Forme juridique déclarée, en clair.", example="SCIC"),
-    Column("siren", "SIREN", "string", "Numéro SIREN de l'unité légale (9 chiffres).", {"pattern": SIREN}),
-    Column("siret", "SIRET", "string", "Numéro SIRET de l'établissement (14 chiffres).", {"pattern": SIRET}),
+    Column("siren", "SIREN", "string", "Numéro SIREN de l'unité légale (9 chiffres).", {"pattern": SIREN_PATTERN}),
+    Column("siret", "SIRET", "string", "Numéro SIRET de l'établissement (14 chiffres).", {"pattern": SIRET_PATTERN}),
     Column("adresse", "Adresse", "string", "Numéro et voie, sans le code postal ni la commune."),
     Column(
         "code_postal",
         "Code postal",
         "string",
         "Code postal sur 5 caractères (le zéro initial de l'Aisne est gardé).",
-        {"pattern": POSTAL_CODE},
+        {"pattern": POSTAL_CODE_PATTERN},
         example="02100",
     ),
     Column("commune", "Commune", "string", "Nom officiel de la commune (COG).", example="Valenciennes"),
@@ -95,7 +93,9 @@ COLUMNS = (
     ),
     Column("departement", "Département", "string", "Nom du département de la commune.", example="Nord"),
     Column("epci", "Intercommunalité (EPCI)", "string", "Nom de l'EPCI à fiscalité propre de la commune."),
-    Column("siren_epci", "SIREN de l'EPCI", "string", "Numéro SIREN de l'EPCI (9 chiffres).", {"pattern": SIREN}),
+    Column(
+        "siren_epci", "SIREN de l'EPCI", "string", "Numéro SIREN de l'EPCI (9 chiffres).", {"pattern": SIREN_PATTERN}
+    ),
     Column(
         "latitude",
         "Latitude",

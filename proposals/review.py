@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory.views.data import CSV_DELIMITER, spreadsheet_cell
 from proposals.models import Commitment, CommitmentUpdate, Proposal
 from territories.models import Epci
 
@@ -39,9 +40,6 @@ COLUMNS = [
 ]
 STYLESHEET = "css/midterm-review.css"
 STYLESHEET_NAME = "bilan-mi-mandat.css"
-CSV_DELIMITER = ";"  # as the directory's CSV: what French spreadsheets open without asking
-# Same rule as the directory's export (directory/views/data.py): a cell starting so would run as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -107,11 +105,6 @@ def build_review(campaign, commitments=None):
     return Review(campaign=campaign, epcis=epcis, without=without, generated_at=timezone.now())
 
 
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def _absolute_href(href, absolute):
     return href if href.startswith(("http://", "https://")) else absolute(href)
 
@@ -140,7 +133,7 @@ def csv_bytes(rows, absolute):
             " ".join(_absolute_href(u.evidence_href, absolute) for u in measure.evidence),
             absolute(commitment.get_absolute_url()),
         ]
-        writer.writerow([_cell(value) for value in values])
+        writer.writerow([spreadsheet_cell(value) for value in values])
     return ("\ufeff" + buffer.getvalue()).encode()
 
 

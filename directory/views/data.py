@@ -70,7 +70,7 @@ class _Echo:
         return value
 
 
-def _cell(value):
+def spreadsheet_cell(value):
     """Text a spreadsheet will not run as a formula (CSV injection)."""
     if value is None:
         return ""
@@ -88,7 +88,7 @@ def csv_rows(request, queryset):
     """The header (the schema's column names) then one row per organisation."""
     yield COLUMN_NAMES
     for _, values in organisation_records(queryset, detail_prefix(request)):
-        yield [_cell(value) for value in values]
+        yield [spreadsheet_cell(value) for value in values]
 
 
 def detail_prefix(request):

@@ -7,13 +7,12 @@ Unlike the map's feed they refuse what they do not know: an unknown parameter or
 lists the accepted values, so a typo never passes for an empty filter.
 """
 
-import json
-
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, normalised_query
+from directory import geojson
 from directory.filters import OrganisationDataFilterSet, OrganisationFeedFilterSet
 from directory.schema import COLUMN_NAMES, SCHEMA_VERSION, SCHEMA_VERSIONS, organisation_records, schema_document
 from directory.views.data import GEOJSON_TYPE, detail_prefix, export_queryset, organisations_csv
@@ -26,10 +25,6 @@ GOGOCARTO_SOURCE = "Apes Hauts-de-France"
 
 def _json(document, status=200):
     return JsonResponse(document, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _dumps(document):
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _refuse_unknown(request, filterset_class):
@@ -57,7 +52,7 @@ def _filtered(request, filterset_class, *, kind, content_type, build_document):
         filterset = filterset_class(request.GET.copy())
         if not filterset.is_valid():
             return _json({"erreurs": filterset.filter_errors()}, status=400)
-        return _dumps(build_document(export_queryset(filterset.qs.located())))
+        return geojson.dumps(build_document(export_queryset(filterset.qs.located())))
 
     return cached_data_response(
         request,
@@ -95,7 +90,10 @@ def organisations_geojson(request):
                     "id": organisation.slug,
                     "geometry": {
                         "type": "Point",
-                        "coordinates": [round(organisation.longitude, 5), round(organisation.latitude, 5)],
+                        "coordinates": [
+                            round(organisation.longitude, geojson.COORDINATE_DECIMALS),
+                            round(organisation.latitude, geojson.COORDINATE_DECIMALS),
+                        ],
                     },
                     "properties": properties,
                 }
@@ -128,7 +126,10 @@ def gogocarto_element(organisation, values):
     return {
         "id": f"apes-hdf-{organisation.pk}",
         "name": organisation.name,
-        "geo": {"latitude": round(organisation.latitude, 5), "longitude": round(organisation.longitude, 5)},
+        "geo": {
+            "latitude": round(organisation.latitude, geojson.COORDINATE_DECIMALS),
+            "longitude": round(organisation.longitude, geojson.COORDINATE_DECIMALS),
+        },
         "address": {
             "streetAddress": organisation.address,
             "addressLocality": record["commune"],
@@ -205,7 +206,7 @@ def organisations_schema(request, version=SCHEMA_VERSION):
     schema_url = request.build_absolute_uri(reverse("directory:organisation-schema", args=[version]))
 
     def build():
-        return _dumps(
+        return geojson.dumps(
             schema_document(version, homepage=request.build_absolute_uri(reverse("open-data")), schema_url=schema_url)
         )
 
