@@ -203,20 +203,6 @@ class Commitment(models.Model):
     def is_public(self):
         return self.status == self.Status.VALIDATED
 
-    @property
-    def latest_update(self):
-        """The most recent follow-up note (uses the prefetched, newest-first `updates` when present)."""
-        updates = list(self.updates.all())
-        return max(updates, key=lambda u: (u.date, u.pk)) if updates else None
-
-    @property
-    def follow_up_status(self):
-        latest = self.latest_update
-        return latest.status if latest else self.FollowUp.ENGAGED
-
-    def get_follow_up_status_display(self):
-        return self.FollowUp(self.follow_up_status).label
-
     def measures(self):
         """[MeasureFollowUp, …] for each chosen proposal, from the prefetched `proposals` and published `updates`.
 
