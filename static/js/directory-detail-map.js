@@ -9,7 +9,7 @@ if (L && element) {
   L.marker(config.center, {
     title: config.name,
     icon: labelledIcon(
-      { className: `org-marker kind--${config.kind}`, iconSize: [18, 18], iconAnchor: [9, 9] },
+      { className: `org-marker kind--${config.kind}`, iconSize: [24, 24], iconAnchor: [12, 12] },
       markerLabel(config.name, config.kindLabel),
     ),
   }).addTo(map);

@@ -31,9 +31,9 @@ function iconFor(properties) {
   return labelledIcon(
     {
       className: `org-marker kind--${properties.k}${closed ? " org-marker--closed" : ""}`,
-      iconSize: [16, 16],
-      iconAnchor: [8, 8],
-      popupAnchor: [0, -8],
+      iconSize: [24, 24],
+      iconAnchor: [12, 12],
+      popupAnchor: [0, -10],
     },
     markerLabel(properties.n, config.kinds[properties.k] || properties.k, closed),
   );

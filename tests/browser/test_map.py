@@ -65,6 +65,24 @@ def test_a_marker_popup_leads_to_the_organisation_page(page, live_server, actors
     expect(page.get_by_role("heading", level=1)).to_have_text("Pôle 3")
 
 
+def test_markers_are_targets_a_finger_can_hit(page, live_server, actors):
+    """WCAG 2.2 (2.5.8): each actor marker is at least 24 × 24 CSS pixels, its visible dot centred in it."""
+    page.goto(live_server.url + reverse("directory:map") + "?kind=ptce")
+    expect(page.locator("#map-status")).to_have_text("5 structures sur la carte.")
+    marker = page.locator(".leaflet-marker-icon.org-marker").first
+    expect(marker).to_be_visible()
+    box = marker.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box
+    dot = page.evaluate(
+        """(marker) => {
+            const style = getComputedStyle(marker, '::before');
+            return [parseFloat(style.width), parseFloat(style.left)];
+        }""",
+        marker.element_handle(),
+    )
+    assert dot[0] < box["width"] and dot[1] > 0, "the dot is smaller than the target and centred in it"
+
+
 def test_around_me_says_so_when_the_position_is_refused(page, live_server, actors):
     page.goto(live_server.url + reverse("directory:map"))
     expect(page.locator("#map-status")).to_have_text("35 structures sur la carte.")
