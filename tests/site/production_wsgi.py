@@ -12,12 +12,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apes_portal.settings")
 
 from django.conf import settings  # noqa: E402
 
-from apes_portal.wsgi import application as django_application  # noqa: E402
-
+# Before the application is built: its middleware (whitenoise) opens the static storage at start-up, so an
+# override made afterwards would leave a manifest storage reading whatever an earlier collectstatic left.
 settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+from apes_portal.wsgi import application as django_application  # noqa: E402
 
 
 def application(environ, start_response):
