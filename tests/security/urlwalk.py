@@ -12,10 +12,15 @@ from django.conf import settings
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from directory.schema import SCHEMA_VERSION
+from directory.views.opendata import FORMATS
+
 # Namespaces and prefixes that are not public pages.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_PREFIXES = ("static/", "media/", "__debug__/")
 OUR_APPS = ("apes_portal", "territories", "directory", "publications", "proposals")
+# Route parameters that name no object: a value the site serves.
+KNOWN_VALUES = {"extension": next(iter(FORMATS)), "version": SCHEMA_VERSION}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -92,10 +97,13 @@ def saved_objects(per_model=3):
 
 def candidate_paths(route, objects):
     """Paths for a parameterised route, its parameters taken from the same-named attributes of objects."""
+    if all(name in KNOWN_VALUES for name in route.parameters):
+        yield route_path(route, **KNOWN_VALUES)
+        return
     for obj in objects:
         values = {}
         for name in route.parameters:
-            value = obj.pk if name in ("pk", "id") else getattr(obj, name, None)
+            value = KNOWN_VALUES.get(name, obj.pk if name in ("pk", "id") else getattr(obj, name, None))
             if value in (None, "") or isinstance(value, models.Model):
                 break
             values[name] = value
