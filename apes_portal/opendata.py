@@ -20,6 +20,8 @@ from directory.filters import OrganisationFilterSet
 from directory.schema import SCHEMA_VERSION
 
 ORGANISATION_EXAMPLE = "?departement=02&adherent=oui"
+# The families whose last update the datasets give (`_modified`): the catalogue's version combines them.
+CATALOGUE_FAMILIES = ("directory", "territories", "publications")
 
 
 def _organisation_filters():
@@ -32,6 +34,7 @@ def _organisation_filters():
 
 def _modified(family):
     """When the family's public data last changed, in local time."""
+    assert family in CATALOGUE_FAMILIES, f"{family!r} is missing from CATALOGUE_FAMILIES"
     stamp = data_version(family)["modified"]
     return timezone.localtime(datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC))
 
@@ -156,12 +159,17 @@ class OpenDataView(TemplateView):
 
 @require_GET
 def dcat_catalogue(request):
-    """`/donnees/catalogue.jsonld`: the catalogue in DCAT (JSON-LD); the body's hash is its ETag."""
+    """`/donnees/catalogue.jsonld`: the catalogue in DCAT (JSON-LD), on the version of every family it describes.
+
+    Built once per data version and site address (its URLs are absolute): a cache hit or a 304 builds nothing.
+    """
     return cached_data_response(
         request,
         kind="dcat",
         build=lambda: json.dumps(dcat_document(request), ensure_ascii=False, indent=2).encode(),
         content_type="application/ld+json",
+        family=CATALOGUE_FAMILIES,
+        query=request.build_absolute_uri("/"),
     )
 
 

@@ -4,9 +4,12 @@ A *data version* says which state of the public data a page shows. Each app's ta
 with a row in `core.models.DataVersion` (token + modification time), replaced by `bump_data_version()`
 in the transaction of the write it follows: signals (wired by `follow_changes()` in each app's
 `AppConfig.ready()`) cover saves, deletes and M2M changes; code that bypasses signals (bulk_create,
-QuerySet.update(), the demo seed, the geography loader) calls `bump_data_version()` itself. A *family*
-is what one kind of page depends on (`FAMILIES`: the directory shows themes and communes, so it follows
-the territories too); its version combines its sources' rows.
+QuerySet.update(), the demo seed, the geography loader) calls `bump_data_version()` itself, with names
+from `SOURCES`. Code that saves many rows at once (an import, a merge, a bulk admin action) runs inside
+`bumps_collected()`: one bump per source when the block ends, not one per saved row. A *family* is what
+one kind of page depends on (`FAMILIES`: the directory shows themes and communes, so it follows the
+territories too); its version combines its sources' rows, and a page describing several families (the
+open-data catalogue) combines theirs.
 
 The rows live in the database, so every worker, every server and every management command read the same
 state whatever cache is configured. A process keeps its copy for `DATA_VERSION_MAX_AGE` seconds at most
@@ -27,6 +30,8 @@ import hashlib
 import logging
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -68,6 +73,11 @@ FAMILIES = {
     "proposals": ("proposals", "territories", "publications"),
 }
 
+# Every source: the names `bump_data_version()` takes (each app's own family starts with its source).
+# core/migrations/0001_data_version.py keeps its own frozen copy, as migrations do; a source added later
+# gets its row on first use.
+SOURCES = tuple(dict.fromkeys(source for sources in FAMILIES.values() for source in sources))
+
 # This process's copy of the DataVersion rows: {"rows": {source: (token, modified)}, "expires": monotonic s}.
 _copy = {"rows": {}, "expires": 0.0}
 
@@ -94,9 +104,13 @@ def _rows(sources):
     return rows
 
 
-def data_version(family="directory"):
-    """The family's current data version: {"token": str, "modified": POSIX seconds}, the same in every process."""
-    sources = FAMILIES.get(family, (family,))
+def data_version(*families):
+    """The current data version of `families` (default: the directory) together: {"token": str,
+    "modified": POSIX seconds}, the same in every process. Several families combine their sources, for a
+    page that describes them all (the open-data catalogue)."""
+    sources = tuple(
+        dict.fromkeys(source for family in families or ("directory",) for source in FAMILIES.get(family, (family,)))
+    )
     rows = _rows(sources)
     if len(sources) == 1:
         token, modified = rows[sources[0]]
@@ -106,14 +120,58 @@ def data_version(family="directory"):
     return {"token": token, "modified": int(modified.timestamp())}
 
 
+# The sources bumped inside the current `bumps_collected()` block (None outside one), per thread and task.
+_collected = ContextVar("collected_data_bumps", default=None)
+
+
 def bump_data_version(*sources):
     """Give each source (default: the directory) a new version, in the current transaction if there is one.
 
     Inside a transaction the bump runs in a savepoint: if it fails (a lock timeout, say) it is logged and
     rolled back alone, never taking the write it follows with it; the cached payloads then expire by
     their timeout. Outside one, the write is already committed and the bump is one statement of its own.
+    Inside a `bumps_collected()` block the sources are only noted, and bumped once when the block ends.
     """
-    for source in sources or ("directory",):
+    sources = sources or ("directory",)
+    unknown = set(sources) - set(SOURCES)
+    if unknown:
+        # A family name or a typo would bump a row no page reads: the change would stay unseen.
+        raise ValueError(f"Unknown data sources {sorted(unknown)}; expected some of {SOURCES}")
+    collected = _collected.get()
+    if collected is not None:
+        collected.update(dict.fromkeys(sources))
+        return
+    _write_bumps(sources)
+
+
+@contextmanager
+def bumps_collected():
+    """Collect the bumps of the block and write each source's once, when it ends: for bulk writes.
+
+    An import, a merge or a bulk admin action saves many rows, and each save's signal asks for a bump:
+    inside this block they cost one upsert per source instead of one per row. The bumps are written as
+    the block ends, still inside the caller's transaction (before its commit), so other processes see
+    the new version with the rows (outside a transaction, as one statement after the rows, like a single
+    bump). Until then this process reads the versions from before the block: build no cached page inside
+    it. A nested block leaves the writing to the outermost one. After an exception the bumps are still
+    written (rows an autocommit loop already saved need them), unless the transaction is marked for
+    rollback: it takes the rows away anyway.
+    """
+    if _collected.get() is not None:
+        yield
+        return
+    collected = {}
+    reset = _collected.set(collected)
+    try:
+        yield
+    finally:
+        _collected.reset(reset)
+        if collected and not transaction.get_connection().needs_rollback:
+            _write_bumps(tuple(collected))
+
+
+def _write_bumps(sources):
+    for source in sources:
         try:
             with transaction.atomic(savepoint=transaction.get_connection().in_atomic_block):
                 DataVersion.objects.bulk_create(
@@ -181,9 +239,15 @@ def store(key, value, timeout=PAYLOAD_TIMEOUT):
 
 
 def cache_key(kind, query, *, family="directory", token=None):
-    """A cache key for `kind` rendered for `query`, under the family's current data version (or `token`)."""
+    """A cache key for `kind` rendered for `query`, under the current data version of `family` (a name or a
+    tuple of names), or under `token`."""
+    families = _families(family)
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    return f"{family}:data:{kind}:{token or data_version(family)['token']}:{digest}"
+    return f"{'+'.join(families)}:data:{kind}:{token or data_version(*families)['token']}:{digest}"
+
+
+def _families(family):
+    return (family,) if isinstance(family, str) else tuple(family)
 
 
 def _etag(*parts):
@@ -209,7 +273,8 @@ def cached_data_response(
     """The response of a data endpoint; `build()` returns the body (bytes, or an iterable of str with `stream`).
 
     What the validators derive from, cheapest first:
-    * `family`: its data version and `query` — a 304 or a cache hit costs no query at all;
+    * `family` (a name, or a tuple of names for a body that describes several): its data version and
+      `query` — a 304 or a cache hit costs no query at all;
     * `token`: a fingerprint the caller computed (say, two aggregates), with `query`;
     * neither: the body itself, built on every request (for data no version follows).
     Versioned bodies are cached (and their gzip form with them) unless `stream` is set. `build()` may
@@ -285,7 +350,7 @@ def versioned(family):
 
 def _version_validators(family):
     """(token, last-modified datetime) of the family's data version: what every validator derives from."""
-    version = data_version(family)
+    version = data_version(*_families(family))
     return version["token"], datetime.datetime.fromtimestamp(version["modified"], tz=datetime.UTC)
 
 

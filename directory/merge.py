@@ -10,6 +10,7 @@ cannot finish changes nothing.
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from core.data import bumps_collected
 from directory.models import Organisation
 
 #: Fields a merge never copies: identity and bookkeeping. The survivor keeps its own slug.
@@ -49,7 +50,7 @@ def merge(survivor, absorbed, take_from_absorbed=(), by=None):
     if unknown:
         raise MergeRefused(f"Champs inconnus : {', '.join(sorted(unknown))}.")
 
-    with transaction.atomic():
+    with transaction.atomic(), bumps_collected():
         locked = {o.pk: o for o in Organisation.objects.select_for_update().filter(pk__in=[survivor.pk, absorbed.pk])}
         if len(locked) != 2:
             raise MergeRefused("Une des deux fiches n'existe plus : rechargez la page.")

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
+from core.data import bumps_collected
 from core.text import compact, normalize
 from directory.communes import CommuneNotFound, commune_from
 from directory.models import Organisation, Sector
@@ -185,6 +186,11 @@ class OrganisationResource(resources.ModelResource):
         super().__init__(**kwargs)
         self._communes = {}  # one lookup per distinct (INSEE code, name, postal code) of the file
         self.duplicate_warnings = []
+
+    def import_data_inner(self, *args, **kwargs):
+        # Inside import_data()'s transaction: one data-version bump for the file, not one per saved row.
+        with bumps_collected():
+            return super().import_data_inner(*args, **kwargs)
 
     # -- export ---------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.data import bumps_collected
 from core.history import FrenchHistoryAdmin
 from directory.admin.moderation import moderation_actions
 from proposals.mails import send_update_published_email, send_validated_email
@@ -209,9 +210,10 @@ class CommitmentAdmin(
     @admin.action(description="Anonymiser les signataires sélectionnés (demande RGPD)")
     def anonymise_selected(self, request, queryset):
         count = 0
-        for commitment in queryset.filter(anonymised_at__isnull=True):
-            commitment.anonymise()
-            count += 1
+        with bumps_collected():
+            for commitment in queryset.filter(anonymised_at__isnull=True):
+                commitment.anonymise()
+                count += 1
         self.message_user(request, f"{count} engagement(s) anonymisé(s).", messages.SUCCESS)
 
 

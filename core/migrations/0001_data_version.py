@@ -5,7 +5,8 @@ import uuid
 from django.db import migrations, models
 from django.utils import timezone
 
-# The sources of core.data.FAMILIES: created here so the first read of a version is one query.
+# core.data.SOURCES when this migration was written, frozen here as migrations are (a source added later
+# gets its row on first use): created so the first read of a version is one query.
 SOURCES = ("directory", "territories", "publications", "proposals")
 
 

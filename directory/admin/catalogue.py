@@ -15,6 +15,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 
+from core.data import bumps_collected
 from core.history import FrenchHistoryAdmin
 from directory import geocoding, merge, moderation
 from directory.models import Organisation, OrganisationMembership, Sector
@@ -289,11 +290,12 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
     def _update_each(self, queryset, reason, **changes):
         """Save each organisation (not a bulk UPDATE) so history, search text and map-data caches follow."""
         organisations = list(queryset.select_related("commune"))
-        for organisation in organisations:
-            for field, value in changes.items():
-                setattr(organisation, field, value(organisation) if callable(value) else value)
-            organisation._change_reason = reason
-            organisation.save(update_fields=[*changes, "updated_at"])
+        with bumps_collected():  # one data-version bump for the batch, not one per organisation
+            for organisation in organisations:
+                for field, value in changes.items():
+                    setattr(organisation, field, value(organisation) if callable(value) else value)
+                organisation._change_reason = reason
+                organisation.save(update_fields=[*changes, "updated_at"])
         return len(organisations)
 
     @admin.action(description="Publier les organisations sélectionnées", permissions=["change"])

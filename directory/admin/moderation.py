@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from core.data import bumps_collected
 from core.notify import notify
 from directory import moderation
 from directory.models import (
@@ -41,29 +42,31 @@ def moderation_actions(*, noun, approve_label, refuse_label, approved, refused="
         @admin.action(description=approve_label, permissions=["change"])
         def approve_selected(self, request, queryset):
             done, skipped = 0, 0
-            for submission in queryset:
-                if not submission.can_be_approved():
-                    skipped += 1
-                    continue
-                try:
-                    applied = moderation.approve(submission, by=request.user)
-                except ValidationError as exc:
-                    problems = " ".join(exc.messages)
-                    self.message_user(request, f"{submission} : non appliquée ({problems})", messages.ERROR)
-                    continue
-                done += 1
-                self.describe_approval(request, submission, applied)
-                self.notify_decision(request, submission, True, "")
+            with bumps_collected():
+                for submission in queryset:
+                    if not submission.can_be_approved():
+                        skipped += 1
+                        continue
+                    try:
+                        applied = moderation.approve(submission, by=request.user)
+                    except ValidationError as exc:
+                        problems = " ".join(exc.messages)
+                        self.message_user(request, f"{submission} : non appliquée ({problems})", messages.ERROR)
+                        continue
+                    done += 1
+                    self.describe_approval(request, submission, applied)
+                    self.notify_decision(request, submission, True, "")
             self.message_user(request, f"{done} {noun} {approved}.", messages.SUCCESS)
             self._report_skipped(request, skipped)
 
         @admin.action(description=refuse_label, permissions=["change"])
         def refuse_selected(self, request, queryset):
             done = 0
-            for submission in queryset:
-                if moderation.refuse(submission, by=request.user):
-                    done += 1
-                    self.notify_decision(request, submission, False, "")
+            with bumps_collected():
+                for submission in queryset:
+                    if moderation.refuse(submission, by=request.user):
+                        done += 1
+                        self.notify_decision(request, submission, False, "")
             self.message_user(request, f"{done} {noun} {refused}.", messages.SUCCESS)
 
         def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from stdnum import luhn
 
 from directory.models import Organisation
+from tests.data_versions import data_version_writes, seen_elsewhere
 from tests.factories import CommuneFactory, DepartmentFactory, OrganisationFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,20 @@ def test_export_query_count_does_not_grow_with_rows(places, django_assert_max_nu
     with django_assert_max_num_queries(4):
         dataset = OrganisationResource().export(Organisation.objects.all())
     assert len(dataset) == 30
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_an_import_writes_the_data_version_once_whatever_its_size(administrator_client, places, count):
+    rows = [
+        {**good_rows()[1], "nom": f"Ressourcerie numéro {number}", "slug": f"ressourcerie-{number}"}
+        for number in range(count)
+    ]
+    preview = dry_run(administrator_client, as_csv(rows), CSV_FORMAT)
+    before = seen_elsewhere()
+    with data_version_writes() as writes:
+        administrator_client.post(
+            reverse("admin:directory_organisation_process_import"), preview.context["confirm_form"].initial
+        )
+    assert Organisation.objects.count() == count
+    assert len(writes) == 1
+    assert seen_elsewhere() != before  # the map and the list of another worker show the new rows

@@ -9,6 +9,7 @@ from stdnum import luhn
 
 from directory.models import MembershipApplication, Organisation, ReviewStatus
 from directory.moderation import find_duplicates, names_are_similar
+from tests.data_versions import data_version_writes, seen_elsewhere
 from tests.factories import (
     CorrectionRequestFactory,
     MembershipApplicationFactory,
@@ -316,3 +317,14 @@ def test_a_decision_needs_the_csrf_token(administrator):
 def test_sign_in_lockouts_are_not_confused_with_campaign_axes(administrator_client):
     page = administrator_client.get(reverse("admin:index")).text
     assert 'title="Modèles de l’application Verrouillages de connexion"' in page
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_accepting_many_applications_writes_the_data_version_once(administrator_client, count):
+    applications = MembershipApplicationFactory.create_batch(count)
+    before = seen_elsewhere()
+    with data_version_writes() as writes:
+        run_action(administrator_client, "membershipapplication", "approve_selected", applications)
+    assert Organisation.objects.count() == count
+    assert len(writes) == 1
+    assert seen_elsewhere() != before

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from directory import merge
 from directory.models import Organisation, OrganisationMembership, ProposedChange
+from tests.data_versions import data_version_writes, seen_elsewhere
 from tests.factories import (
     CommuneFactory,
     OrganisationFactory,
@@ -114,3 +115,12 @@ def test_a_merge_whose_values_break_the_rules_changes_nothing(administrator_clie
     assert "ne dessert pas Lille" in response.text
     assert Organisation.objects.filter(pk__in=[kept.pk, gone.pk]).count() == 2
     assert gone.sectors.count() == 2 and OrganisationMembership.objects.filter(organisation=gone).count() == 2
+
+
+def test_a_merge_writes_the_data_version_once_and_shows_everywhere(twins):
+    kept, gone = twins
+    before = seen_elsewhere()
+    with data_version_writes() as writes:
+        merge.merge(kept, gone, ["phone"])
+    assert len(writes) == 1  # the deletion, its cascade and the survivor's save: one bump
+    assert seen_elsewhere() != before

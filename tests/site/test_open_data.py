@@ -6,6 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from apes_portal import opendata
+from core.data import bump_data_version
 from tests.factories import DynamicFactory, OrganisationFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +57,7 @@ def test_the_footer_links_to_the_catalogue(visitor):
 
 
 def test_dcat_catalogue_is_json_ld_with_a_distribution_per_format(visitor, data, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # the data versions of every family it describes, read once
         response = visitor.get(DCAT_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
@@ -73,3 +75,40 @@ def test_dcat_catalogue_is_json_ld_with_a_distribution_per_format(visitor, data,
     assert formats == ["CSV", "GeoJSON", "JSON", "GeoJSON"]
     csv = organisations["dcat:distribution"][0]
     assert csv["dct:conformsTo"].endswith(reverse("directory:organisation-schema", args=["1.0.0"]))
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How many times the catalogue's document was built."""
+    calls = []
+    build = opendata.dcat_document
+    monkeypatch.setattr(opendata, "dcat_document", lambda request: calls.append(request) or build(request))
+    return calls
+
+
+def test_the_catalogue_is_built_once_per_data_version(visitor, data, builds, django_assert_num_queries):
+    first = visitor.get(DCAT_URL)
+    with django_assert_num_queries(0):
+        again = visitor.get(DCAT_URL)
+    with django_assert_num_queries(0):
+        revalidated = visitor.get(DCAT_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.content == first.content
+    assert revalidated.status_code == 304
+    assert len(builds) == 1
+
+
+@pytest.mark.parametrize("source", ["directory", "territories", "publications"])
+def test_a_change_in_any_described_family_gives_a_new_catalogue(visitor, data, builds, source):
+    first = visitor.get(DCAT_URL)
+    bump_data_version(source)
+    response = visitor.get(DCAT_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    assert len(builds) == 2
+
+
+def test_the_catalogue_links_to_the_address_it_was_asked_on(visitor, data, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "donnees.example"]
+    visitor.get(DCAT_URL)
+    other = json.loads(visitor.get(DCAT_URL, HTTP_HOST="donnees.example").content)
+    assert other["@id"] == f"http://donnees.example{PAGE_URL}"

@@ -21,7 +21,7 @@ from django.core.validators import validate_email
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
-from core.data import FAMILIES, bump_data_version
+from core.data import SOURCES, bump_data_version, bumps_collected
 
 ANONYMISED_NAME = "Personne anonymisée"
 OUR_APPS = ("apes_portal", "territories", "directory", "publications", "proposals")
@@ -121,12 +121,12 @@ class Command(BaseCommand):
             raise CommandError(f"Adresse e-mail invalide : {email!r}") from None
 
         total = 0
-        with transaction.atomic():
+        with transaction.atomic(), bumps_collected():
             for target in TARGETS:
                 total += self.anonymise_target(target, email, verbosity)
             leftovers = self.remaining_occurrences(email)
             # QuerySet.update() sends no signal: names may leave public pages and data.
-            bump_data_version(*FAMILIES)
+            bump_data_version(*SOURCES)
             if dry_run:
                 transaction.set_rollback(True)
 

@@ -1,8 +1,10 @@
 """Load the real geography and the demo content written from the network's documents.
 
 Idempotent: rerunning it updates the same rows (content is matched on slugs and codes).
-Each app contributes a `demo` module; this command calls them in dependency order, in two
-phases: `seed_reference()` (taxonomies other apps point at), then `seed()` (content).
+Each app contributes a `demo` module; this command calls them in dependency order, in three
+phases: `seed_reference()` (taxonomies other apps point at), `seed()` (content), then the fictional
+examples: `seed_examples()`, or `remove_examples()` with `--no-examples`. A demo module defines the
+phases it has a part in.
 """
 
 from importlib import import_module
@@ -11,9 +13,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from core.data import FAMILIES, bump_data_version
+from core.data import SOURCES, bump_data_version, bumps_collected
 from directory.demo import seed_synthetic
-from proposals.demo import remove_examples, seed_examples
 
 # Order matters. Reference data first: geography and themes, then sectors. Content next:
 # organisations point at themes and communes; dynamics and initiatives at organisations;
@@ -21,6 +22,9 @@ from proposals.demo import remove_examples, seed_examples
 REFERENCE_ORDER = ["territories", "apes_portal", "directory", "publications", "proposals"]
 SEED_ORDER = ["apes_portal", "directory", "territories", "publications", "proposals"]
 PHASES = [("seed_reference", REFERENCE_ORDER), ("seed", SEED_ORDER)]
+# Last, on all that content: the examples, or their removal. Each example step reports what it writes.
+EXAMPLES = ("seed_examples", SEED_ORDER)
+NO_EXAMPLES = ("remove_examples", SEED_ORDER)
 
 
 class Command(BaseCommand):
@@ -50,19 +54,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, organisations=0, worst_case_text=False, verbosity=1, no_examples=False, **options):
         self.verbosity = verbosity
-        with transaction.atomic():
+        # The saves' signals and the bump below: one data-version write per source for the whole seed.
+        with transaction.atomic(), bumps_collected():
             for phase, order in PHASES:
-                for app in order:
-                    if not module_has_submodule(import_module(app), "demo"):
-                        continue
-                    module = import_module(f"{app}.demo")
-                    step = getattr(module, phase, None)
-                    if step is not None:
-                        self.log(f"{module.__name__}.{phase}")
-                        step(self.log)
-            (remove_examples if no_examples else seed_examples)(self.log)
+                self.run_phase(phase, order)
+            self.run_phase(*(NO_EXAMPLES if no_examples else EXAMPLES), announce=False)
             # The phases bulk-create rows (no signals): every public page changes.
-            bump_data_version(*FAMILIES)
+            bump_data_version(*SOURCES)
         if organisations:
             seed_synthetic(organisations, self.log, worst_case=worst_case_text)
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+
+    def run_phase(self, phase, order, announce=True):
+        """Call `phase(log)` of each app's demo module that defines it, in `order`."""
+        for app in order:
+            if not module_has_submodule(import_module(app), "demo"):
+                continue
+            module = import_module(f"{app}.demo")
+            step = getattr(module, phase, None)
+            if step is not None:
+                if announce:
+                    self.log(f"{module.__name__}.{phase}")
+                step(self.log)
