@@ -349,6 +349,23 @@ class UpdateQuerySet(models.QuerySet):
             .order_by("-date", "-pk")
         )
 
+    def for_epci(self, epci):
+        """Updates of the commitments made in `epci`: for the EPCI itself or for one of its communes.
+
+        A commitment typed in the admin may name its commune only, so the commune's EPCI counts too.
+        """
+        return self.filter(Q(commitment__epci=epci) | Q(commitment__commune__epci=epci))
+
+    def for_measure(self, proposal):
+        """Updates of one measure: its own entries, and the notes on a whole commitment that chose it.
+
+        The same rule as `Commitment.measures()`, which files a note without a proposal under every measure.
+        """
+        return self.filter(
+            Q(proposal=proposal)
+            | Q(proposal__isnull=True, commitment__in=Commitment.objects.filter(proposals=proposal))
+        )
+
 
 http_urls = URLValidator(
     schemes=["http", "https"], message="Indiquez une adresse web commençant par http:// ou https://."

@@ -244,6 +244,22 @@ def test_feeds_all_per_epci_and_per_measure(visitor, followed, places):
     assert visitor.get(FEED_URL, {"epci": "123"}).status_code == 404
 
 
+def test_an_epci_feed_carries_the_updates_of_commitments_made_for_its_communes(visitor, after_vote, places):
+    # Typed in the admin with its commune only: the commune's EPCI still follows it.
+    commitment = CommitmentFactory(campaign=after_vote, commune=places["lille"], epci=None, full_name="Liste de Lille")
+    CommitmentUpdateFactory(commitment=commitment, proposal=None, status="en-cours", note="Étude lancée.")
+    feed = visitor.get(FEED_URL, {"epci": places["lille_epci"].siren}).content.decode()
+    assert feed.count("<entry>") == 1 and "Étude lancée." in feed
+    assert visitor.get(FEED_URL, {"epci": places["lens_epci"].siren}).content.decode().count("<entry>") == 0
+
+
+def test_a_measure_feed_carries_the_notes_on_a_whole_commitment_that_chose_it(visitor, followed):
+    CommitmentUpdateFactory(commitment=followed["commitment"], proposal=None, status="en-cours", note="Budget voté.")
+    feed = visitor.get(FEED_URL, {"mesure": "stimuler-b"}).content.decode()
+    assert feed.count("<entry>") == 2 and "Budget voté." in feed
+    assert "Budget voté." not in visitor.get(FEED_URL, {"mesure": "transition-a"}).content.decode()
+
+
 def test_proposed_updates_stay_private_until_moderated(visitor, followed):
     CommitmentUpdateFactory(
         commitment=followed["commitment"], proposal=followed["first"], note="Pas encore vérifié.", review="proposed"
