@@ -6,6 +6,8 @@ measures is then followed by dated `CommitmentUpdate` entries (status, public no
 staff enter them in the admin, the signatory may propose one that staff moderate.
 """
 
+from functools import cached_property
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -203,10 +205,12 @@ class Commitment(models.Model):
     def is_public(self):
         return self.status == self.Status.VALIDATED
 
-    def measures(self):
+    @cached_property
+    def measure_list(self):
         """[MeasureFollowUp, …] for each chosen proposal, from the prefetched `proposals` and published `updates`.
 
-        An update without a proposal concerns the whole commitment, hence each of its measures.
+        An update without a proposal concerns the whole commitment, hence each of its measures. Computed once
+        per instance: a page showing the measures and the progress reads the same list.
         """
         updates = sorted(self.updates.all(), key=lambda u: (u.date, u.pk), reverse=True)
         updates = [u for u in updates if u.review == CommitmentUpdate.Review.PUBLISHED]
@@ -219,7 +223,7 @@ class Commitment(models.Model):
     @property
     def progress(self):
         """Share (0–100) of the measures declared done; None when it has no measure."""
-        measures = self.measures()
+        measures = self.measure_list
         if not measures:
             return None
         done = sum(m.status == self.FollowUp.DONE for m in measures)
@@ -359,7 +363,7 @@ class UpdateQuerySet(models.QuerySet):
     def for_measure(self, proposal):
         """Updates of one measure: its own entries, and the notes on a whole commitment that chose it.
 
-        The same rule as `Commitment.measures()`, which files a note without a proposal under every measure.
+        The same rule as `Commitment.measure_list`, which files a note without a proposal under every measure.
         """
         return self.filter(
             Q(proposal=proposal)

@@ -13,6 +13,7 @@ from pypdf import PdfWriter
 
 from core.views import FilteredListMixin
 from proposals.models import Campaign, Commitment, CommitmentUpdate, Proposal
+from proposals.models.commitments import MeasureFollowUp
 from tests.factories import (
     AxisFactory,
     CampaignFactory,
@@ -189,6 +190,16 @@ def test_list_filters_by_epci_measure_and_status(visitor, followed, places):
     assert "Aucun engagement ne correspond à ces filtres." in in_progress
     done = visitor.get(LIST_URL, {"avancement": "realise"}).content.decode()
     assert "Liste test Marly" in done and "Équipe de Lille" not in done
+
+
+def test_the_list_works_out_each_commitments_measures_once(visitor, followed, monkeypatch):
+    """The card lists the measures and the progress, the map class needs the progress: one timeline per measure."""
+    built = []
+    original = MeasureFollowUp.__init__
+    monkeypatch.setattr(MeasureFollowUp, "__init__", lambda self, *a: built.append(a) or original(self, *a))
+    html = visitor.get(LIST_URL).content.decode()
+    assert "Le suivi détaillé (100 % des mesures réalisées)" in html
+    assert len(built) == 2
 
 
 def test_bad_filter_values_answer_400_in_french(visitor, after_vote):
