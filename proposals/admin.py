@@ -1,7 +1,8 @@
 """Admin of the Municipales 2026 campaign: content with history, commitment moderation and follow-up."""
 
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Q, Subquery
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -102,11 +103,21 @@ class FollowUpFilter(admin.SimpleListFilter):
         return Commitment.FollowUp.choices
 
     def queryset(self, request, queryset):
-        if self.value() == Commitment.FollowUp.ENGAGED:
-            return queryset.filter(Q(latest_status__isnull=True) | Q(latest_status=self.value()))
-        if self.value():
-            return queryset.filter(latest_status=self.value())
-        return queryset
+        # Measure by measure, as the public list's "avancement" filter (CommitmentFilterSet) does.
+        return queryset.with_status(self.value()) if self.value() else queryset
+
+
+class CommitmentChangeList(ChangeList):
+    """The list of commitments with what their progress column reads, in a fixed number of queries."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .prefetch_related(
+                "proposals", Prefetch("updates", queryset=CommitmentUpdate.objects.published().order_by())
+            )
+        )
 
 
 @admin.register(Commitment)
@@ -138,17 +149,20 @@ class CommitmentAdmin(
         ("Historique", {"fields": ["created_at", "confirmed_at", "validated_at", "validated_by", "anonymised_at"]}),
     ]
 
-    def get_queryset(self, request):
-        latest = CommitmentUpdate.objects.filter(commitment=OuterRef("pk")).order_by("-date", "-pk")
-        return super().get_queryset(request).annotate(latest_status=Subquery(latest.values("status")[:1]))
+    def get_changelist(self, request, **kwargs):
+        return CommitmentChangeList
 
     @admin.display(description="territoire", ordering="commune__name")
     def territory_display(self, obj):
         return obj.territory_name
 
-    @admin.display(description="avancement", ordering="latest_status")
+    @admin.display(description="avancement")
     def follow_up_display(self, obj):
-        return Commitment.FollowUp(obj.latest_status or Commitment.FollowUp.ENGAGED).label
+        """What the public pages read: the measures declared done (each measure's latest published update)."""
+        total = len(obj.measure_list)
+        if not total:
+            return "aucune mesure"
+        return f"{obj.done_measure_count}/{total} mesure{'s' if total > 1 else ''} réalisée{'s' if total > 1 else ''}"
 
     def view_on_site(self, obj):
         # "Voir sur le site" only once the commitment has a public place on the list.

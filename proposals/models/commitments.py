@@ -221,13 +221,16 @@ class Commitment(models.Model):
         return measures
 
     @property
+    def done_measure_count(self):
+        """How many of its measures are declared done."""
+        return sum(m.status == self.FollowUp.DONE for m in self.measure_list)
+
+    @property
     def progress(self):
         """Share (0–100) of the measures declared done; None when it has no measure."""
-        measures = self.measure_list
-        if not measures:
+        if not self.measure_list:
             return None
-        done = sum(m.status == self.FollowUp.DONE for m in measures)
-        return round(100 * done / len(measures))
+        return round(100 * self.done_measure_count / len(self.measure_list))
 
     # Updates proposed by the signatory through a signed, expiring link -----------------------
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from proposals.models import Commitment, CommitmentUpdate
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, CommitmentUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,60 @@ def test_outsiders_cannot_reach_the_commitments_admin(client, member, campaign):
     response = client.get(reverse("admin:proposals_commitment_changelist"))
     assert response.status_code == 302
     assert "/login/" in response.url
+
+
+CHANGELIST = reverse("admin:proposals_commitment_changelist")
+
+
+def follow(commitment, proposal, status, day, review="published"):
+    CommitmentUpdateFactory(
+        commitment=commitment, proposal=proposal, status=status, date=datetime.date(2026, 9, day), review=review
+    )
+
+
+def names_in(html):
+    return {name for name in ("Équipe de Lille", "Équipe de Marly", "Équipe de Grenay") if name in html}
+
+
+def test_the_follow_up_filter_follows_each_measure_as_the_public_list_does(client, administrator, campaign, places):
+    first, second = campaign.axes.get(slug="transition").proposals.all()
+    # One measure done, then news on the other one: a measure is done, whatever the latest note.
+    lille = CommitmentFactory(campaign=campaign, commune=places["lille"], full_name="Équipe de Lille")
+    lille.proposals.set([first, second])
+    follow(lille, first, "realise", 1)
+    follow(lille, second, "en-cours", 2)
+    # "Réalisé" proposed by the team and not moderated yet: nothing is done.
+    marly = CommitmentFactory(campaign=campaign, commune=places["marly"], full_name="Équipe de Marly")
+    marly.proposals.set([first])
+    follow(marly, first, "realise", 3, review="proposed")
+    CommitmentFactory(campaign=campaign, commune=places["grenay"], full_name="Équipe de Grenay").proposals.set([first])
+    client.force_login(administrator)
+    public = client.get(reverse("proposals:commitment-list"), {"avancement": "realise"}).content.decode()
+    staff = client.get(CHANGELIST, {"avancement": "realise"}).content.decode()
+    assert names_in(staff) == names_in(public) == {"Équipe de Lille"}
+    engaged = client.get(CHANGELIST, {"avancement": "engage"}).content.decode()
+    assert names_in(engaged) == {"Équipe de Marly", "Équipe de Grenay"}
+
+
+def test_the_follow_up_column_counts_the_measures_done(client, administrator, campaign, places):
+    first, second = campaign.axes.get(slug="transition").proposals.all()
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
+    commitment.proposals.set([first, second])
+    follow(commitment, first, "realise", 1)
+    follow(commitment, second, "en-cours", 2)
+    client.force_login(administrator)
+    assert "1/2 mesures réalisées" in client.get(CHANGELIST).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_commitments_changelist_query_count(client, administrator, campaign, places, count, django_assert_num_queries):
+    """Session, user and device, the campaign filter, two counts, the page, its measures and their published
+    updates, the date hierarchy's two: none per row."""
+    proposals = list(campaign.axes.get(slug="transition").proposals.all())
+    for _ in range(count):
+        commitment = CommitmentFactory(campaign=campaign, commune=places["lille"], proposals=proposals)
+        follow(commitment, proposals[0], "realise", 1)
+    client.force_login(administrator)
+    with django_assert_num_queries(11):
+        response = client.get(CHANGELIST)
+    assert response.content.decode().count("1/2 mesures réalisées") == count
