@@ -9,7 +9,12 @@ from django.utils.html import format_html
 
 from core.history import FrenchHistoryAdmin
 from directory.admin.moderation import moderation_actions
-from proposals.mails import send_update_published_email, send_validated_email
+from proposals.mails import (
+    send_refused_email,
+    send_update_published_email,
+    send_update_refused_email,
+    send_validated_email,
+)
 from proposals.models import AlertSubscription, Axis, Campaign, Commitment, CommitmentUpdate, Proposal
 from proposals.review import build_review, review_zip
 
@@ -110,13 +115,11 @@ class FollowUpFilter(admin.SimpleListFilter):
 class CommitmentChangeList(ChangeList):
     """The list of commitments with what their progress column reads, in a fixed number of queries."""
 
-    def get_queryset(self, request, exclude_parameters=None):
-        return (
-            super()
-            .get_queryset(request, exclude_parameters)
-            .prefetch_related(
-                "proposals", Prefetch("updates", queryset=CommitmentUpdate.objects.published().order_by())
-            )
+    def get_results(self, request):
+        super().get_results(request)
+        # The page's rows only: the actions get the plain queryset (the review export prefetches its own way).
+        self.result_list = self.result_list.prefetch_related(
+            "proposals", Prefetch("updates", queryset=CommitmentUpdate.objects.published().order_by())
         )
 
 
@@ -186,7 +189,8 @@ class CommitmentAdmin(
             obj.validated_at = timezone.now()
         super().save_model(request, obj, form, change)
         if newly_validated:
-            send_validated_email(request, obj)
+            # Setting the status by hand is the same decision as the "valider" action: the same mail.
+            self.notify_decision(request, obj, True, "")
 
     def save_formset(self, request, form, formset, change):
         """Staff updates are published at once; the team is told of each one newly published."""
@@ -203,9 +207,16 @@ class CommitmentAdmin(
                 send_update_published_email(request, update)
         formset.save_m2m()
 
-    def describe_approval(self, request, submission, applied):
-        # Called by the moderation action for each commitment it made public.
-        send_validated_email(request, submission)
+    def notify_decision(self, request, submission, accepted, message):
+        """The moderation's one place to tell the signatory: validated, or refused (withdrawn when it was public).
+
+        An address neither confirmed by its owner nor validated by staff gets no refusal: nothing but the
+        confirmation link goes to an address that may not be the signatory's.
+        """
+        if accepted:
+            send_validated_email(request, submission, message)
+        elif submission.confirmed_at is not None or submission.validated_at is not None:
+            send_refused_email(request, submission, message)
 
     @admin.action(description="Exporter le bilan de mi-mandat des engagements sélectionnés (CSV et page A4)")
     def export_midterm_review(self, request, queryset):
@@ -268,9 +279,12 @@ class CommitmentUpdateAdmin(
     def has_evidence_display(self, obj):
         return obj.has_evidence
 
-    def describe_approval(self, request, submission, applied):
-        # Called by the moderation action for each proposed update it published.
-        send_update_published_email(request, submission)
+    def notify_decision(self, request, submission, accepted, message):
+        """The moderation's one place to tell the team what became of the update it proposed."""
+        if accepted:
+            send_update_published_email(request, submission, message)
+        else:
+            send_update_refused_email(request, submission, message)
 
 
 @admin.register(AlertSubscription)

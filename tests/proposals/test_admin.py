@@ -1,12 +1,16 @@
 """Staff edit the campaign with history and moderate commitments in the admin."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from proposals.models import Commitment, CommitmentUpdate
 from tests.factories import CommitmentFactory, CommitmentUpdateFactory
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +200,69 @@ def test_commitments_changelist_query_count(client, administrator, campaign, pla
     with django_assert_num_queries(11):
         response = client.get(CHANGELIST)
     assert response.content.decode().count("1/2 mesures réalisées") == count
+
+
+def decide(client, obj, button, message=""):
+    """Press "Accepter" or "Refuser" on the submission's own page, as the browser sends it."""
+    url = reverse(f"admin:proposals_{obj._meta.model_name}_change", args=[obj.pk])
+    data = form_values(client.get(url).text, f"{obj._meta.model_name}_form")
+    return client.post(url, {**data, button: "1", "decision_message": message})
+
+
+def test_a_commitment_refused_from_its_page_tells_the_signatory_why(client, administrator, campaign, places):
+    commitment = CommitmentFactory(
+        campaign=campaign, commune=places["lille"], status="confirmed", confirmed_at=timezone.now(), validated_at=None
+    )
+    commitment.proposals.set([campaign.axes.get(slug="transition").proposals.first()])
+    client.force_login(administrator)
+    assert decide(client, commitment, "_reject", "Cette personne n'est pas élue à Lille.").status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.status == Commitment.Status.REJECTED
+    [message] = mail.outbox
+    assert message.to == [commitment.email] and message.subject == "Votre engagement n'est pas publié (Lille)"
+    assert "ne l'a pas publié" in message.body and "Cette personne n'est pas élue à Lille." in message.body
+
+
+def test_a_commitment_validated_from_its_page_carries_the_staff_message(client, administrator, campaign, places):
+    commitment = CommitmentFactory(
+        campaign=campaign, commune=places["lille"], status="confirmed", confirmed_at=timezone.now(), validated_at=None
+    )
+    commitment.proposals.set([campaign.axes.get(slug="transition").proposals.first()])
+    client.force_login(administrator)
+    decide(client, commitment, "_accept", "Bienvenue dans le suivi !")
+    [message] = mail.outbox
+    assert message.to == [commitment.email] and "Bienvenue dans le suivi !" in message.body
+    assert commitment.get_absolute_url() in message.body
+
+
+def test_withdrawing_a_public_commitment_tells_the_signatory(client, administrator, campaign, places):
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
+    client.force_login(administrator)
+    client.post(CHANGELIST, {"action": "refuse_selected", "_selected_action": [commitment.pk]})
+    [message] = mail.outbox
+    assert message.to == [commitment.email]
+    assert message.subject == "Votre engagement est retiré de la liste publique (Lille)"
+
+
+def test_an_address_that_never_confirmed_gets_no_refusal(client, administrator, campaign, places):
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"], status="pending", validated_at=None)
+    client.force_login(administrator)
+    client.post(CHANGELIST, {"action": "refuse_selected", "_selected_action": [commitment.pk]})
+    commitment.refresh_from_db()
+    assert commitment.status == Commitment.Status.REJECTED and mail.outbox == []
+
+
+def test_a_refused_update_tells_the_team_why_with_a_link_to_propose_another(client, administrator, campaign, places):
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
+    proposal = campaign.axes.get(slug="transition").proposals.first()
+    commitment.proposals.set([proposal])
+    update = CommitmentUpdateFactory(commitment=commitment, proposal=proposal, status="realise", review="proposed")
+    client.force_login(administrator)
+    assert decide(client, update, "_reject", "Joignez la délibération, s'il vous plaît.").status_code == 302
+    update.refresh_from_db()
+    assert update.review == CommitmentUpdate.Review.REFUSED
+    [message] = mail.outbox
+    assert message.to == [commitment.email] and "Joignez la délibération, s'il vous plaît." in message.body
+    [link] = re.findall(r"http://testserver(/\S+/proposer-un-suivi/\S+/)", message.body)
+    client.logout()
+    assert client.get(link).status_code == 200
