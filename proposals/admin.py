@@ -1,7 +1,8 @@
 """Admin of the Municipales 2026 campaign: content with history, commitment moderation and follow-up."""
 
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Q, Subquery
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -9,7 +10,12 @@ from django.utils.html import format_html
 from core.data import bumps_collected
 from core.history import FrenchHistoryAdmin
 from directory.admin.moderation import moderation_actions
-from proposals.mails import send_update_published_email, send_validated_email
+from proposals.mails import (
+    send_refused_email,
+    send_update_published_email,
+    send_update_refused_email,
+    send_validated_email,
+)
 from proposals.models import AlertSubscription, Axis, Campaign, Commitment, CommitmentUpdate, Proposal
 from proposals.review import build_review, review_zip
 
@@ -103,11 +109,19 @@ class FollowUpFilter(admin.SimpleListFilter):
         return Commitment.FollowUp.choices
 
     def queryset(self, request, queryset):
-        if self.value() == Commitment.FollowUp.ENGAGED:
-            return queryset.filter(Q(latest_status__isnull=True) | Q(latest_status=self.value()))
-        if self.value():
-            return queryset.filter(latest_status=self.value())
-        return queryset
+        # Measure by measure, as the public list's "avancement" filter (CommitmentFilterSet) does.
+        return queryset.with_status(self.value()) if self.value() else queryset
+
+
+class CommitmentChangeList(ChangeList):
+    """The list of commitments with what their progress column reads, in a fixed number of queries."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        # The page's rows only: the actions get the plain queryset (the review export prefetches its own way).
+        self.result_list = self.result_list.prefetch_related(
+            "proposals", Prefetch("updates", queryset=CommitmentUpdate.objects.published().order_by())
+        )
 
 
 @admin.register(Commitment)
@@ -139,17 +153,20 @@ class CommitmentAdmin(
         ("Historique", {"fields": ["created_at", "confirmed_at", "validated_at", "validated_by", "anonymised_at"]}),
     ]
 
-    def get_queryset(self, request):
-        latest = CommitmentUpdate.objects.filter(commitment=OuterRef("pk")).order_by("-date", "-pk")
-        return super().get_queryset(request).annotate(latest_status=Subquery(latest.values("status")[:1]))
+    def get_changelist(self, request, **kwargs):
+        return CommitmentChangeList
 
     @admin.display(description="territoire", ordering="commune__name")
     def territory_display(self, obj):
         return obj.territory_name
 
-    @admin.display(description="avancement", ordering="latest_status")
+    @admin.display(description="avancement")
     def follow_up_display(self, obj):
-        return Commitment.FollowUp(obj.latest_status or Commitment.FollowUp.ENGAGED).label
+        """What the public pages read: the measures declared done (each measure's latest published update)."""
+        total = len(obj.measure_list)
+        if not total:
+            return "aucune mesure"
+        return f"{obj.done_measure_count}/{total} mesure{'s' if total > 1 else ''} réalisée{'s' if total > 1 else ''}"
 
     def view_on_site(self, obj):
         # "Voir sur le site" only once the commitment has a public place on the list.
@@ -173,7 +190,8 @@ class CommitmentAdmin(
             obj.validated_at = timezone.now()
         super().save_model(request, obj, form, change)
         if newly_validated:
-            send_validated_email(request, obj)
+            # Setting the status by hand is the same decision as the "valider" action: the same mail.
+            self.notify_decision(request, obj, True, "")
 
     def save_formset(self, request, form, formset, change):
         """Staff updates are published at once; the team is told of each one newly published."""
@@ -190,9 +208,16 @@ class CommitmentAdmin(
                 send_update_published_email(request, update)
         formset.save_m2m()
 
-    def describe_approval(self, request, submission, applied):
-        # Called by the moderation action for each commitment it made public.
-        send_validated_email(request, submission)
+    def notify_decision(self, request, submission, accepted, message):
+        """The moderation's one place to tell the signatory: validated, or refused (withdrawn when it was public).
+
+        An address neither confirmed by its owner nor validated by staff gets no refusal: nothing but the
+        confirmation link goes to an address that may not be the signatory's.
+        """
+        if accepted:
+            send_validated_email(request, submission, message)
+        elif submission.confirmed_at is not None or submission.validated_at is not None:
+            send_refused_email(request, submission, message)
 
     @admin.action(description="Exporter le bilan de mi-mandat des engagements sélectionnés (CSV et page A4)")
     def export_midterm_review(self, request, queryset):
@@ -256,9 +281,12 @@ class CommitmentUpdateAdmin(
     def has_evidence_display(self, obj):
         return obj.has_evidence
 
-    def describe_approval(self, request, submission, applied):
-        # Called by the moderation action for each proposed update it published.
-        send_update_published_email(request, submission)
+    def notify_decision(self, request, submission, accepted, message):
+        """The moderation's one place to tell the team what became of the update it proposed."""
+        if accepted:
+            send_update_published_email(request, submission, message)
+        else:
+            send_update_refused_email(request, submission, message)
 
 
 @admin.register(AlertSubscription)

@@ -46,7 +46,7 @@ def measure_status_counts(commitments, proposal):
     """Counter of the statuses of `proposal` across `commitments` (with prefetched proposals and updates)."""
     counter = Counter()
     for commitment in commitments:
-        for measure in commitment.measures():
+        for measure in commitment.measure_list:
             if measure.proposal.pk == proposal.pk:
                 counter[measure.status] += 1
     return counter

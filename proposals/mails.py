@@ -1,5 +1,5 @@
-"""The proposals mails, all through `core.notify`: commitment confirmation (listing the measures), validated,
-update published; alert subscription confirmation and the daily alerts.
+"""The proposals mails, all through `core.notify`: commitment confirmation (listing the measures), validated or
+refused, update published or refused; alert subscription confirmation and the daily alerts.
 
 Mails sent from the admin build absolute links from the staff member's request, as the public views do.
 """
@@ -36,19 +36,25 @@ def send_confirmation_email(request, commitment):
     _send(commitment, "confirmation", {"link": link, "days": days, "proposals": proposals})
 
 
-def send_validated_email(request, commitment):
-    """Told once staff validate: the public page and the link to propose updates."""
+def send_validated_email(request, commitment, message=""):
+    """Told once staff validate: the public page, the link to propose updates and the staff's word, if any."""
     _send(
         commitment,
         "validated",
         {
             "page": request.build_absolute_uri(commitment.get_absolute_url()),
             "propose": proposal_link(request, commitment),
+            "message": message,
         },
     )
 
 
-def send_update_published_email(request, update):
+def send_refused_email(request, commitment, message=""):
+    """Told when staff refuse a commitment, or withdraw a public one, with the staff's word, if any."""
+    _send(commitment, "refused", {"message": message})
+
+
+def send_update_published_email(request, update, message=""):
     commitment = update.commitment
     _send(
         commitment,
@@ -57,7 +63,17 @@ def send_update_published_email(request, update):
             "update": update,
             "page": request.build_absolute_uri(update.get_absolute_url()),
             "propose": proposal_link(request, commitment),
+            "message": message,
         },
+    )
+
+
+def send_update_refused_email(request, update, message=""):
+    """Told when staff refuse a proposed update: why, and a fresh link to propose another (the old one served)."""
+    _send(
+        update.commitment,
+        "update_refused",
+        {"update": update, "message": message, "propose": proposal_link(request, update.commitment)},
     )
 
 

@@ -6,6 +6,8 @@ Communes typed by the visitor are found by `Commune.objects.lookup()` (the porta
 import re
 from dataclasses import dataclass
 
+from django.utils.http import urlencode
+
 from territories.models import Commune, Epci
 
 _CODE = re.compile(r"^\d[\dAB]\d{3}$", re.IGNORECASE)
@@ -85,9 +87,10 @@ class Territory:
 
     @property
     def query_string(self):
+        """The query that names this territory on the campaign page (share links), percent-encoded."""
         if self.commune:
-            return f"insee={self.commune.insee_code}"
-        return f"epci={self.epci.siren}" if self.epci else ""
+            return urlencode({"insee": self.commune.insee_code})
+        return urlencode({"epci": self.epci.siren}) if self.epci else ""
 
     def proximity(self, place):
         """0 = in the chosen commune, 1 = in its EPCI, 2 = in its department, 3 = elsewhere."""

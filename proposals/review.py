@@ -98,7 +98,7 @@ def build_review(campaign, commitments=None):
         if epci is None:
             continue
         item = by_epci.setdefault(epci.pk, EpciReview(epci=epci))
-        for measure in commitment.measures():
+        for measure in commitment.measure_list:
             item.rows.append({"commitment": commitment, "measure": measure})
     without = list(Epci.objects.exclude(pk__in=by_epci).only("pk", "siren", "name", "slug").order_by("name"))
     epcis = sorted(by_epci.values(), key=lambda item: item.epci.name)

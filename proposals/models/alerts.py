@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models.campaign import Proposal
-from proposals.models.commitments import Commitment, CommitmentUpdate
+from proposals.models.commitments import CommitmentUpdate
 
 ALERT_CONFIRM_SALT = "proposals.alert.confirm"
 ALERT_UNSUBSCRIBE_SALT = "proposals.alert.unsubscribe"
@@ -155,14 +155,5 @@ class AlertSubscription(models.Model):
         """Public updates published since the last alert (or the confirmation), oldest first."""
         since = self.last_sent_at or self.confirmed_at
         updates = CommitmentUpdate.objects.public().filter(published_at__gt=since)
-        if self.epci_id:
-            updates = updates.filter(
-                Q(commitment__epci=self.epci_id) | Q(commitment__commune__epci=self.epci_id)
-            ).distinct()
-        else:
-            # An entry on this measure, or a note on a whole commitment that covers it.
-            updates = updates.filter(
-                Q(proposal=self.proposal_id)
-                | Q(proposal__isnull=True, commitment__in=Commitment.objects.filter(proposals=self.proposal_id))
-            )
+        updates = updates.for_epci(self.epci_id) if self.epci_id else updates.for_measure(self.proposal_id)
         return updates.order_by("published_at", "pk")

@@ -6,6 +6,8 @@ measures is then followed by dated `CommitmentUpdate` entries (status, public no
 staff enter them in the admin, the signatory may propose one that staff moderate.
 """
 
+from functools import cached_property
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -203,10 +205,12 @@ class Commitment(models.Model):
     def is_public(self):
         return self.status == self.Status.VALIDATED
 
-    def measures(self):
+    @cached_property
+    def measure_list(self):
         """[MeasureFollowUp, …] for each chosen proposal, from the prefetched `proposals` and published `updates`.
 
-        An update without a proposal concerns the whole commitment, hence each of its measures.
+        An update without a proposal concerns the whole commitment, hence each of its measures. Computed once
+        per instance: a page showing the measures and the progress reads the same list.
         """
         updates = sorted(self.updates.all(), key=lambda u: (u.date, u.pk), reverse=True)
         updates = [u for u in updates if u.review == CommitmentUpdate.Review.PUBLISHED]
@@ -217,13 +221,16 @@ class Commitment(models.Model):
         return measures
 
     @property
+    def done_measure_count(self):
+        """How many of its measures are declared done."""
+        return sum(m.status == self.FollowUp.DONE for m in self.measure_list)
+
+    @property
     def progress(self):
         """Share (0–100) of the measures declared done; None when it has no measure."""
-        measures = self.measures()
-        if not measures:
+        if not self.measure_list:
             return None
-        done = sum(m.status == self.FollowUp.DONE for m in measures)
-        return round(100 * done / len(measures))
+        return round(100 * self.done_measure_count / len(self.measure_list))
 
     # Updates proposed by the signatory through a signed, expiring link -----------------------
 
@@ -347,6 +354,23 @@ class UpdateQuerySet(models.QuerySet):
             .filter(commitment__status=Commitment.Status.VALIDATED)
             .select_related("commitment", "commitment__commune", "commitment__epci", "proposal")
             .order_by("-date", "-pk")
+        )
+
+    def for_epci(self, epci):
+        """Updates of the commitments made in `epci`: for the EPCI itself or for one of its communes.
+
+        A commitment typed in the admin may name its commune only, so the commune's EPCI counts too.
+        """
+        return self.filter(Q(commitment__epci=epci) | Q(commitment__commune__epci=epci))
+
+    def for_measure(self, proposal):
+        """Updates of one measure: its own entries, and the notes on a whole commitment that chose it.
+
+        The same rule as `Commitment.measure_list`, which files a note without a proposal under every measure.
+        """
+        return self.filter(
+            Q(proposal=proposal)
+            | Q(proposal__isnull=True, commitment__in=Commitment.objects.filter(proposals=proposal))
         )
 
 

@@ -1,6 +1,8 @@
 """Atom feeds of the published follow-up updates: all, per EPCI (`?epci=<SIREN>`) or per measure (`?mesure=<slug>`).
 
 Built on `django.contrib.syndication`. An unknown EPCI or measure answers 404 (nothing to follow there).
+The EPCI and measure rules are the alerts' (`UpdateQuerySet.for_epci`, `for_measure`): a mail and the feed
+of the same subject list the same entries.
 """
 
 from django.contrib.syndication.views import Feed
@@ -59,9 +61,9 @@ class UpdateFeed(Feed):
         kind, target = obj
         updates = CommitmentUpdate.objects.public()
         if kind == "epci":
-            updates = updates.filter(commitment__epci=target)
+            updates = updates.for_epci(target)
         elif kind == "mesure":
-            updates = updates.filter(proposal=target)
+            updates = updates.for_measure(target)
         return updates[:ITEMS_IN_FEED]
 
     def item_title(self, item):

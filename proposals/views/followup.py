@@ -121,7 +121,7 @@ class CommitmentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        measures = self.object.measures()
+        measures = self.object.measure_list
         local_actors(self.object, measures)
         context.update(
             campaign=self.object.campaign,
@@ -149,7 +149,7 @@ def measure_detail(request, slug):
     )
     counter = measure_status_counts(commitments, proposal)
     for commitment in commitments:
-        commitment.measure = commitment.measures()[0]
+        commitment.measure = commitment.measure_list[0]
     context = {
         "campaign": campaign,
         "proposal": proposal,

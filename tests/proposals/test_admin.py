@@ -1,12 +1,16 @@
 """Staff edit the campaign with history and moderate commitments in the admin."""
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from proposals.models import Commitment, CommitmentUpdate
-from tests.factories import CommitmentFactory
+from tests.factories import CommitmentFactory, CommitmentUpdateFactory
+from tests.formdata import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +143,126 @@ def test_outsiders_cannot_reach_the_commitments_admin(client, member, campaign):
     response = client.get(reverse("admin:proposals_commitment_changelist"))
     assert response.status_code == 302
     assert "/login/" in response.url
+
+
+CHANGELIST = reverse("admin:proposals_commitment_changelist")
+
+
+def follow(commitment, proposal, status, day, review="published"):
+    CommitmentUpdateFactory(
+        commitment=commitment, proposal=proposal, status=status, date=datetime.date(2026, 9, day), review=review
+    )
+
+
+def names_in(html):
+    return {name for name in ("Équipe de Lille", "Équipe de Marly", "Équipe de Grenay") if name in html}
+
+
+def test_the_follow_up_filter_follows_each_measure_as_the_public_list_does(client, administrator, campaign, places):
+    first, second = campaign.axes.get(slug="transition").proposals.all()
+    # One measure done, then news on the other one: a measure is done, whatever the latest note.
+    lille = CommitmentFactory(campaign=campaign, commune=places["lille"], full_name="Équipe de Lille")
+    lille.proposals.set([first, second])
+    follow(lille, first, "realise", 1)
+    follow(lille, second, "en-cours", 2)
+    # "Réalisé" proposed by the team and not moderated yet: nothing is done.
+    marly = CommitmentFactory(campaign=campaign, commune=places["marly"], full_name="Équipe de Marly")
+    marly.proposals.set([first])
+    follow(marly, first, "realise", 3, review="proposed")
+    CommitmentFactory(campaign=campaign, commune=places["grenay"], full_name="Équipe de Grenay").proposals.set([first])
+    client.force_login(administrator)
+    public = client.get(reverse("proposals:commitment-list"), {"avancement": "realise"}).content.decode()
+    staff = client.get(CHANGELIST, {"avancement": "realise"}).content.decode()
+    assert names_in(staff) == names_in(public) == {"Équipe de Lille"}
+    engaged = client.get(CHANGELIST, {"avancement": "engage"}).content.decode()
+    assert names_in(engaged) == {"Équipe de Marly", "Équipe de Grenay"}
+
+
+def test_the_follow_up_column_counts_the_measures_done(client, administrator, campaign, places):
+    first, second = campaign.axes.get(slug="transition").proposals.all()
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
+    commitment.proposals.set([first, second])
+    follow(commitment, first, "realise", 1)
+    follow(commitment, second, "en-cours", 2)
+    client.force_login(administrator)
+    assert "1/2 mesures réalisées" in client.get(CHANGELIST).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_commitments_changelist_query_count(client, administrator, campaign, places, count, django_assert_num_queries):
+    """Session, user and device, the campaign filter, two counts, the page, its measures and their published
+    updates, the date hierarchy's two: none per row."""
+    proposals = list(campaign.axes.get(slug="transition").proposals.all())
+    for _ in range(count):
+        commitment = CommitmentFactory(campaign=campaign, commune=places["lille"], proposals=proposals)
+        follow(commitment, proposals[0], "realise", 1)
+    client.force_login(administrator)
+    with django_assert_num_queries(11):
+        response = client.get(CHANGELIST)
+    assert response.content.decode().count("1/2 mesures réalisées") == count
+
+
+def decide(client, obj, button, message=""):
+    """Press "Accepter" or "Refuser" on the submission's own page, as the browser sends it."""
+    url = reverse(f"admin:proposals_{obj._meta.model_name}_change", args=[obj.pk])
+    data = form_values(client.get(url).text, f"{obj._meta.model_name}_form")
+    return client.post(url, {**data, button: "1", "decision_message": message})
+
+
+def test_a_commitment_refused_from_its_page_tells_the_signatory_why(client, administrator, campaign, places):
+    commitment = CommitmentFactory(
+        campaign=campaign, commune=places["lille"], status="confirmed", confirmed_at=timezone.now(), validated_at=None
+    )
+    commitment.proposals.set([campaign.axes.get(slug="transition").proposals.first()])
+    client.force_login(administrator)
+    assert decide(client, commitment, "_reject", "Cette personne n'est pas élue à Lille.").status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.status == Commitment.Status.REJECTED
+    [message] = mail.outbox
+    assert message.to == [commitment.email] and message.subject == "Votre engagement n'est pas publié (Lille)"
+    assert "ne l'a pas publié" in message.body and "Cette personne n'est pas élue à Lille." in message.body
+
+
+def test_a_commitment_validated_from_its_page_carries_the_staff_message(client, administrator, campaign, places):
+    commitment = CommitmentFactory(
+        campaign=campaign, commune=places["lille"], status="confirmed", confirmed_at=timezone.now(), validated_at=None
+    )
+    commitment.proposals.set([campaign.axes.get(slug="transition").proposals.first()])
+    client.force_login(administrator)
+    decide(client, commitment, "_accept", "Bienvenue dans le suivi !")
+    [message] = mail.outbox
+    assert message.to == [commitment.email] and "Bienvenue dans le suivi !" in message.body
+    assert commitment.get_absolute_url() in message.body
+
+
+def test_withdrawing_a_public_commitment_tells_the_signatory(client, administrator, campaign, places):
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
+    client.force_login(administrator)
+    client.post(CHANGELIST, {"action": "refuse_selected", "_selected_action": [commitment.pk]})
+    [message] = mail.outbox
+    assert message.to == [commitment.email]
+    assert message.subject == "Votre engagement est retiré de la liste publique (Lille)"
+
+
+def test_an_address_that_never_confirmed_gets_no_refusal(client, administrator, campaign, places):
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"], status="pending", validated_at=None)
+    client.force_login(administrator)
+    client.post(CHANGELIST, {"action": "refuse_selected", "_selected_action": [commitment.pk]})
+    commitment.refresh_from_db()
+    assert commitment.status == Commitment.Status.REJECTED and mail.outbox == []
+
+
+def test_a_refused_update_tells_the_team_why_with_a_link_to_propose_another(client, administrator, campaign, places):
+    commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
+    proposal = campaign.axes.get(slug="transition").proposals.first()
+    commitment.proposals.set([proposal])
+    update = CommitmentUpdateFactory(commitment=commitment, proposal=proposal, status="realise", review="proposed")
+    client.force_login(administrator)
+    assert decide(client, update, "_reject", "Joignez la délibération, s'il vous plaît.").status_code == 302
+    update.refresh_from_db()
+    assert update.review == CommitmentUpdate.Review.REFUSED
+    [message] = mail.outbox
+    assert message.to == [commitment.email] and "Joignez la délibération, s'il vous plaît." in message.body
+    [link] = re.findall(r"http://testserver(/\S+/proposer-un-suivi/\S+/)", message.body)
+    client.logout()
+    assert client.get(link).status_code == 200

@@ -11,6 +11,7 @@ from proposals.sitemaps import CampaignSitemap
 from tests.factories import (
     CampaignFactory,
     CommuneFactory,
+    EpciFactory,
     OrganisationFactory,
     ProposalFactory,
     PublicationFactory,
@@ -162,6 +163,14 @@ def test_each_axis_has_a_share_link_and_a_copy_button(visitor, campaign, places)
     css = Path(finders.find("css/proposals.css")).read_text(encoding="utf-8")
     assert ".proposals-print[hidden],\n.proposals-copy[hidden] {\n  display: none;" in css
     assert 'src="/static/js/proposals-share.js"' in html
+
+
+def test_share_links_encode_the_territory_they_name(visitor, campaign, places):
+    # A code with a space and an ampersand must not cut the link into two parameters.
+    odd = EpciFactory(siren="24 & 5 90", name="EPCI au code étrange", department=places["lille_epci"].department)
+    html = visitor.get(URL, {"epci": odd.siren}).content.decode()
+    assert 'href="?epci=24+%26+5+90#proximite"' in html
+    assert f'data-copy-url="http://testserver{URL}?epci=24+%26+5+90#proximite"' in html
 
 
 def test_print_stylesheet_is_linked_and_breaks_pages_between_axes(visitor, campaign):

@@ -13,6 +13,7 @@ from pypdf import PdfWriter
 
 from core.views import FilteredListMixin
 from proposals.models import Campaign, Commitment, CommitmentUpdate, Proposal
+from proposals.models.commitments import MeasureFollowUp
 from tests.factories import (
     AxisFactory,
     CampaignFactory,
@@ -191,6 +192,16 @@ def test_list_filters_by_epci_measure_and_status(visitor, followed, places):
     assert "Liste test Marly" in done and "Équipe de Lille" not in done
 
 
+def test_the_list_works_out_each_commitments_measures_once(visitor, followed, monkeypatch):
+    """The card lists the measures and the progress, the map class needs the progress: one timeline per measure."""
+    built = []
+    original = MeasureFollowUp.__init__
+    monkeypatch.setattr(MeasureFollowUp, "__init__", lambda self, *a: built.append(a) or original(self, *a))
+    html = visitor.get(LIST_URL).content.decode()
+    assert "Le suivi détaillé (100 % des mesures réalisées)" in html
+    assert len(built) == 2
+
+
 def test_bad_filter_values_answer_400_in_french(visitor, after_vote):
     response = visitor.get(LIST_URL, {"epci": "000", "avancement": "fini"})
     assert response.status_code == 400
@@ -242,6 +253,22 @@ def test_feeds_all_per_epci_and_per_measure(visitor, followed, places):
     measure = visitor.get(FEED_URL, {"mesure": "stimuler-b"}).content.decode()
     assert measure.count("<entry>") == 1 and "Déclaré, non documenté." in measure
     assert visitor.get(FEED_URL, {"epci": "123"}).status_code == 404
+
+
+def test_an_epci_feed_carries_the_updates_of_commitments_made_for_its_communes(visitor, after_vote, places):
+    # Typed in the admin with its commune only: the commune's EPCI still follows it.
+    commitment = CommitmentFactory(campaign=after_vote, commune=places["lille"], epci=None, full_name="Liste de Lille")
+    CommitmentUpdateFactory(commitment=commitment, proposal=None, status="en-cours", note="Étude lancée.")
+    feed = visitor.get(FEED_URL, {"epci": places["lille_epci"].siren}).content.decode()
+    assert feed.count("<entry>") == 1 and "Étude lancée." in feed
+    assert visitor.get(FEED_URL, {"epci": places["lens_epci"].siren}).content.decode().count("<entry>") == 0
+
+
+def test_a_measure_feed_carries_the_notes_on_a_whole_commitment_that_chose_it(visitor, followed):
+    CommitmentUpdateFactory(commitment=followed["commitment"], proposal=None, status="en-cours", note="Budget voté.")
+    feed = visitor.get(FEED_URL, {"mesure": "stimuler-b"}).content.decode()
+    assert feed.count("<entry>") == 2 and "Budget voté." in feed
+    assert "Budget voté." not in visitor.get(FEED_URL, {"mesure": "transition-a"}).content.decode()
 
 
 def test_proposed_updates_stay_private_until_moderated(visitor, followed):
