@@ -101,7 +101,7 @@ class EpciDetailView(DetailView):
             organisation_count=organisation_count,
             organisations_truncated=organisation_count > EPCI_ORGANISATIONS_SHOWN,
             # Municipales 2026: the commitments of the territory's teams and where their measures stand.
-            commitments=list(Commitment.objects.filter(epci=epci).for_public_list()),
+            commitments=list(Commitment.objects.in_epci(epci).for_public_list()),
             directory_link=directory_url(epci=epci.siren),
             map_config=map_config(
                 boundary=epci.boundary,

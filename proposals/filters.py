@@ -15,6 +15,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
         to_field_name="siren",
         label="Intercommunalité",
         empty_label="Toutes les intercommunalités",
+        method="filter_epci",
         error_messages={"invalid_choice": "Cette intercommunalité n'est pas dans les Hauts-de-France."},
     )
     mesure = django_filters.ModelChoiceFilter(
@@ -39,6 +40,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Commitment
         fields = ["epci", "mesure", "avancement"]
+
+    def filter_epci(self, queryset, name, value):
+        return queryset.in_epci(value) if value else queryset
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value) if value else queryset

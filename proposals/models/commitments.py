@@ -26,7 +26,16 @@ UPDATE_PROPOSAL_SALT = "proposals.commitment.propose-update"
 ANONYMISED_NAME = "Signataire anonymisé·e"
 
 
+def in_epci(epci, through=""):
+    """Commitments made in `epci`: for the EPCI itself or for one of its communes (a commitment typed in the
+    admin may name its commune only). `through` reaches the commitment from a related model."""
+    return Q(**{f"{through}epci": epci}) | Q(**{f"{through}commune__epci": epci})
+
+
 class CommitmentQuerySet(models.QuerySet):
+    def in_epci(self, epci):
+        return self.filter(in_epci(epci))
+
     def public(self):
         """Commitments confirmed by their signatory and validated by staff."""
         return self.filter(status=Commitment.Status.VALIDATED)
@@ -357,11 +366,8 @@ class UpdateQuerySet(models.QuerySet):
         )
 
     def for_epci(self, epci):
-        """Updates of the commitments made in `epci`: for the EPCI itself or for one of its communes.
-
-        A commitment typed in the admin may name its commune only, so the commune's EPCI counts too.
-        """
-        return self.filter(Q(commitment__epci=epci) | Q(commitment__commune__epci=epci))
+        """Updates of the commitments made in `epci` (see `in_epci`)."""
+        return self.filter(in_epci(epci, through="commitment__"))
 
     def for_measure(self, proposal):
         """Updates of one measure: its own entries, and the notes on a whole commitment that chose it.

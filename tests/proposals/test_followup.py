@@ -245,6 +245,16 @@ def test_epci_page_lists_the_commitments_of_its_territory(visitor, followed, pla
     assert f"{reverse('proposals:alert-subscribe')}?epci={epci.siren}" in section
 
 
+def test_a_commitment_typed_with_its_commune_only_counts_for_its_epci(visitor, after_vote, places):
+    """The EPCI filter of the list and the EPCI page follow the same rule as its feed and alerts."""
+    CommitmentFactory(campaign=after_vote, commune=places["lille"], epci=None, full_name="Liste de Lille")
+    lille, lens = places["lille_epci"], places["lens_epci"]
+    assert "Liste de Lille" in visitor.get(LIST_URL, {"epci": lille.siren}).content.decode()
+    assert "Liste de Lille" not in visitor.get(LIST_URL, {"epci": lens.siren}).content.decode()
+    page = visitor.get(reverse("territories:epci-detail", kwargs={"slug": lille.slug})).content.decode()
+    assert "Liste de Lille" in page.split('id="engagements"', 1)[1].split("</section>", 1)[0]
+
+
 def test_feeds_all_per_epci_and_per_measure(visitor, followed, places):
     everything = visitor.get(FEED_URL)
     assert everything["Content-Type"].startswith("application/atom+xml")
