@@ -10,7 +10,7 @@ cannot finish changes nothing.
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from core.data import bumps_collected
+from core.data import SOURCES, bump_data_version, bumps_collected
 from directory.models import Organisation
 
 #: Fields a merge never copies: identity and bookkeeping. The survivor keeps its own slug.
@@ -93,7 +93,8 @@ def _move_many_to_many(survivor, absorbed):
             kept.add(survivor.pk)  # a PTCE link between the two records would point the survivor at itself
         moving = through.objects.filter(**{own: absorbed})
         moving.filter(**{f"{other_id}__in": kept}).delete()
-        moving.update(**{own: survivor})
+        if moving.update(**{own: survivor}):
+            _changed(through)
 
 
 def _move_foreign_keys(survivor, absorbed):
@@ -114,7 +115,15 @@ def _move_foreign_keys(survivor, absorbed):
                 taken = model._default_manager.filter(**{name: survivor}).values_list(*others)
                 for values in taken:
                     moving.filter(**dict(zip(others, values, strict=True))).delete()
-        moving.update(**{name: survivor})
+        if moving.update(**{name: survivor}):
+            _changed(model)
+
+
+def _changed(model):
+    """QuerySet.update() sends no signal: the app whose rows moved (a carnet citing the record, a dynamic
+    naming it…) gets a new data version, so its pages stop naming the absorbed record."""
+    if model._meta.app_label in SOURCES:
+        bump_data_version(model._meta.app_label)
 
 
 def validation_messages(error):

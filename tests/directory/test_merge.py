@@ -11,6 +11,7 @@ from tests.factories import (
     OrganisationFactory,
     OrganisationMembershipFactory,
     ProposedChangeFactory,
+    PublicationFactory,
     SectorFactory,
     ThemeFactory,
     UserFactory,
@@ -124,3 +125,17 @@ def test_a_merge_writes_the_data_version_once_and_shows_everywhere(twins):
         merge.merge(kept, gone, ["phone"])
     assert len(writes) == 1  # the deletion, its cascade and the survivor's save: one bump
     assert seen_elsewhere() != before
+
+
+def test_a_merge_renews_the_pages_of_the_apps_that_cite_the_record(twins, settings, tmp_path):
+    """A carnet citing the absorbed record now cites the survivor, and the carnets' pages show it."""
+    settings.MEDIA_ROOT = tmp_path
+    kept, gone = twins
+    carnet = PublicationFactory()
+    carnet.organisations.add(gone)
+    before = seen_elsewhere("publications")
+    with data_version_writes() as writes:
+        merge.merge(kept, gone)
+    assert list(carnet.organisations.all()) == [kept]
+    assert seen_elsewhere("publications") != before
+    assert len(writes) == 2  # the directory's bump and the publications' one
