@@ -1,12 +1,10 @@
 """The actor map in a real browser: clusters, a filter applied from the panel, the URL and markers updated."""
 
-import random
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import CommuneFactory, OrganisationFactory
+from tests.browser.places import two_groups_of_actors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,24 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def actors(db):
     """30 associations around Valenciennes (they cluster) and 5 PTCE around Lens."""
-    randomiser = random.Random(7)
-    valenciennes = CommuneFactory(name="Valenciennes", insee_code="59606", latitude=50.3591, longitude=3.51618)
-    lens = CommuneFactory(name="Lens", insee_code="62498", latitude=50.43764, longitude=2.82126)
-    for number in range(30):
-        OrganisationFactory(
-            name=f"Association {number}",
-            commune=valenciennes,
-            latitude=50.3591 + randomiser.uniform(-0.02, 0.02),
-            longitude=3.51618 + randomiser.uniform(-0.02, 0.02),
-        )
-    for number in range(5):
-        OrganisationFactory(
-            name=f"Pôle {number}",
-            kind="ptce",
-            commune=lens,
-            latitude=50.43764 + randomiser.uniform(-0.01, 0.01),
-            longitude=2.82126 + randomiser.uniform(-0.01, 0.01),
-        )
+    two_groups_of_actors(lens_spread=0.01)
 
 
 def test_map_shows_clusters_and_follows_the_filters(page, live_server, actors):

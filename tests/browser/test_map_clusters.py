@@ -1,13 +1,11 @@
 """The actor map at national scale in a real browser: clusters from the server, named, and points once zoomed in."""
 
-import random
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from directory.views import clusters
-from tests.factories import CommuneFactory, OrganisationFactory
+from tests.browser.places import two_groups_of_actors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,24 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def national(db, monkeypatch):
     """30 associations around Valenciennes and 5 around Lens, treated as too many for the browser to cluster."""
     monkeypatch.setattr(clusters, "INDEX_LIMIT", 10)
-    randomiser = random.Random(7)
-    valenciennes = CommuneFactory(name="Valenciennes", insee_code="59606", latitude=50.3591, longitude=3.51618)
-    lens = CommuneFactory(name="Lens", insee_code="62498", latitude=50.43764, longitude=2.82126)
-    for number in range(30):
-        OrganisationFactory(
-            name=f"Association {number}",
-            commune=valenciennes,
-            latitude=50.3591 + randomiser.uniform(-0.02, 0.02),
-            longitude=3.51618 + randomiser.uniform(-0.02, 0.02),
-        )
-    for number in range(5):
-        OrganisationFactory(
-            name=f"Pôle {number}",
-            kind="ptce",
-            commune=lens,
-            latitude=50.43764 + randomiser.uniform(-0.001, 0.001),
-            longitude=2.82126 + randomiser.uniform(-0.001, 0.001),
-        )
+    two_groups_of_actors(lens_spread=0.001)
 
 
 def test_server_clusters_are_named_and_open_on_their_points(page, live_server, national):
