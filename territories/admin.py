@@ -89,6 +89,8 @@ class ThemeAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # The count below groups the rows, and a grouped query drops Meta.ordering: the pages would shuffle.
+    ordering = ["order", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(dynamic_total=Count("dynamics"))
