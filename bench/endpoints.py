@@ -13,6 +13,8 @@ kind:
   page     any other public page
   export   a streamed download: requested once in each phase (its queries grow with the rows, by
            chunks of 2,000: not a "fixed count" endpoint), not loaded
+`rotate` names a set of many distinct paths (ROTATIONS below) that the load client walks through, one
+path per request: the page cache never sees a path twice, so the endpoint is measured on cache misses.
 `variants` are other paths of the same view whose SQL query count must be the same (a count that
 grows with the number of rows shown is an N+1). `page_weight` marks the public pages whose
 transferred weight (HTML + CSS + JS + images, gzipped) is measured. `load` False: counted and
@@ -31,6 +33,26 @@ SEARCH_RATIO_BUDGET = 3
 DEPARTMENT = "59"
 OTHER_DEPARTMENT = "80"
 
+# Rotating path sets (built by bench/inprocess.py from the seeded database, written to bench/out/rotations/):
+#   list           every page of the list for every department (or none) x sector (or none) x sort order,
+#                  shuffled, so page and filters change on every request;
+#   organisations  every published organisation's page, shuffled.
+# Capped at this many paths; more than any endpoint's requests in a run (a few thousand), so that no path is
+# asked twice while its cached page lives (10 minutes). Should a run ask for more, the client appends
+# `_pass=N` to every path of the N-th pass, an ignored parameter that still changes the cache key.
+ROTATIONS = ("list", "organisations")
+ROTATION_LIMIT = 60_000
+ROTATION_SORTS = ("", "nom", "commune")
+
+# Issue 16's budgets, measured in the same run (bench/scales.py turns them into PASS/FAIL rows).
+LIST_MISS_RATIO_BUDGET = 0.15
+ORGANISATION_RATIO_BUDGET = 0.4
+HOME_RATIO_BUDGET = 0.5
+MAP_FLOOR_BUDGET = 1.5  # first clusters of /carte/ at the smaller scale, x its floor
+MAP_SCALE_BUDGET = 1.5  # first clusters at the larger scale, x the smaller scale's
+MAP_FIRST_VIEW_BUDGET = 500 * 1000  # bytes transferred for the first view at the larger scale
+WORKER_RSS_BUDGET = 300 * 1024 * 1024  # VmHWM of each gunicorn worker
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -42,10 +64,12 @@ class Endpoint:
     page_weight: bool = False
     load: bool = True
     expect: int = 200
+    rotate: str = ""
 
 
 ENDPOINTS = [
     Endpoint("trivial view (ceiling)", "/_bench/trivial/", kind="trivial"),
+    # Not page-cached: every request renders it, so this row is a cache miss.
     Endpoint("home", "/", page_weight=True),
     Endpoint(
         "directory list",
@@ -54,6 +78,7 @@ ENDPOINTS = [
         variants=("/annuaire/?page={last_page}",),
         page_weight=True,
     ),
+    Endpoint("directory list, cache misses (page and filters vary)", "/annuaire/", kind="list", rotate="list"),
     Endpoint(
         f"directory, departement={DEPARTMENT}",
         f"/annuaire/?departement={DEPARTMENT}",
@@ -81,6 +106,12 @@ ENDPOINTS = [
         kind="detail",
         variants=("/annuaire/{other_organisation}/",),
         page_weight=True,
+    ),
+    Endpoint(
+        "organisation pages, cache misses (organisations vary)",
+        "/annuaire/{other_organisation}/",
+        kind="detail",
+        rotate="organisations",
     ),
     Endpoint(
         "GeoJSON, full (200)",

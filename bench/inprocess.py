@@ -7,7 +7,9 @@ fills per-process caches: content types, the GeoJSON cache...). Writes a JSON re
 """
 
 import json
+import math
 import os
+import random
 import re
 import sys
 import time
@@ -25,7 +27,14 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from bench.endpoints import ENDPOINTS, RARE_SEARCH_TERM, SEARCH_TERM, WORST_SEARCH_TERM  # noqa: E402
+from bench.endpoints import (  # noqa: E402
+    ENDPOINTS,
+    RARE_SEARCH_TERM,
+    ROTATION_LIMIT,
+    ROTATION_SORTS,
+    SEARCH_TERM,
+    WORST_SEARCH_TERM,
+)
 from bench.miss_timing import timed  # noqa: E402
 from directory.views.public import PAGE_SIZE  # noqa: E402
 
@@ -53,6 +62,49 @@ def discover():
             "located": published.located().count(),
         },
     }
+
+
+def rotation_paths():
+    """{name: [path, ...]} for bench/endpoints.py's ROTATIONS: many distinct paths, shuffled (fixed seed).
+
+    The list's: every page of every department (or none) x sector (or none) x sort order, its page count
+    read from the FilterSet itself (the same selection as the view). The organisations': every published
+    one's page.
+    """
+    from urllib.parse import urlencode
+
+    from django.http import QueryDict
+
+    from directory.filters import OrganisationFilterSet
+    from directory.models import Organisation, Sector
+    from territories.models import Department
+
+    departments = ["", *Department.objects.order_by("code").values_list("code", flat=True)]
+    sectors = ["", *Sector.objects.order_by("slug").values_list("slug", flat=True)]
+    lists = []
+    for department in departments:
+        for sector in sectors:
+            filters = {k: v for k, v in (("departement", department), ("sector", sector)) if v}
+            count = OrganisationFilterSet(QueryDict(urlencode(filters))).qs.count()
+            for sort in ROTATION_SORTS:
+                query = {**filters, **({"sort": sort} if sort else {})}
+                for page in range(1, math.ceil(count / PAGE_SIZE) + 1):
+                    lists.append("/annuaire/?" + "&".join(f"{k}={v}" for k, v in {**query, "page": page}.items()))
+    organisations = [f"/annuaire/{slug}/" for slug in Organisation.objects.published().values_list("slug", flat=True)]
+    shuffle = random.Random(16).shuffle
+    shuffle(lists)
+    shuffle(organisations)
+    return {"list": lists[:ROTATION_LIMIT], "organisations": organisations[:ROTATION_LIMIT]}
+
+
+def write_rotations(folder):
+    """Write each rotation to `folder`/<name>.txt (one path a line); return {name: number of paths}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for name, paths in rotation_paths().items():
+        (folder / f"{name}.txt").write_text("\n".join(paths) + "\n")
+        sizes[name] = len(paths)
+    return sizes
 
 
 def sql_template(sql):
@@ -212,6 +264,7 @@ def main(out):
     except Exception as error:  # reported, not fatal: the rest of the bench is still worth having
         report["explain"] = {"error": f"{type(error).__name__}: {error}"}
     report["search_ratio"] = search_ratio(client)
+    report["rotations"] = write_rotations(Path(out).parent / "rotations")
     report["seconds"] = round(time.monotonic() - started, 1)
     Path(out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
 

@@ -32,13 +32,24 @@ def wrk_available():
     return shutil.which("wrk") is not None
 
 
-def run_wrk(port, path, headers, seconds, connections, expect):
-    """Drive `path` with wrk for `seconds` over `connections` connections (one wrk thread)."""
+def rotated(paths, index):
+    """The `index`-th path of a rotation (see wrk_report.lua): `_pass=N` appended on the N-th wrap."""
+    path, passes = paths[index % len(paths)], index // len(paths)
+    return f"{path}{'&' if '?' in path else '?'}_pass={passes}" if passes else path
+
+
+def run_wrk(port, path, headers, seconds, connections, expect, rotation=None):
+    """Drive `path` with wrk for `seconds` over `connections` connections (one wrk thread).
+
+    `rotation` (file of paths, start index): each request takes the next path of the file instead.
+    """
     seconds = max(1, round(seconds))  # wrk takes whole seconds
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA)]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]
     cmd += [f"http://127.0.0.1:{port}{path}", "--", str(expect)]
+    if rotation:
+        cmd += [str(rotation[0]), str(rotation[1])]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("WRK-JSON ")), None)
     if line is None:
@@ -62,11 +73,13 @@ def run_wrk(port, path, headers, seconds, connections, expect):
     }
 
 
-def run_python(port, path, headers, seconds, connections, expect, max_requests=200_000):
+def run_python(port, path, headers, seconds, connections, expect, rotation=None, max_requests=200_000):
     """The same measurement with threads and http.client (keep-alive when the server allows it)."""
     deadline = time.monotonic() + seconds
     latencies, errors, lock = [], {}, threading.Lock()
     budget = [max_requests]
+    paths = Path(rotation[0]).read_text().split() if rotation else None
+    cursor = [rotation[1] if rotation else 0]
 
     def worker():
         conn, mine, my_errors = None, [], {}
@@ -75,11 +88,13 @@ def run_python(port, path, headers, seconds, connections, expect, max_requests=2
                 if budget[0] <= 0:
                     break
                 budget[0] -= 1
+                target = rotated(paths, cursor[0]) if paths else path
+                cursor[0] += 1
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 started = time.perf_counter()
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 mine.append(time.perf_counter() - started)
@@ -120,9 +135,9 @@ def run_python(port, path, headers, seconds, connections, expect, max_requests=2
     }
 
 
-def drive(driver, port, path, headers, seconds, connections, expect):
+def drive(driver, port, path, headers, seconds, connections, expect, rotation=None):
     runner = run_wrk if driver == "wrk" else run_python
-    result = runner(port, path, headers, seconds, connections, expect)
+    result = runner(port, path, headers, seconds, connections, expect, rotation)
     result["rps"] = result["requests"] / result["seconds"] if result["seconds"] else 0.0
     return result
 

@@ -66,21 +66,19 @@ def measure(browser, url, *, replace=None, until="() => window.__firstCluster"):
     return elapsed, sum(transferred)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url", help="base URL of the server, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--before", help="also time the map of this commit (e.g. 38ecf1d)")
-    parser.add_argument("--no-floor", action="store_true", help="skip the floor (every point fetched and parsed)")
-    args = parser.parse_args()
-    map_url = args.url.rstrip("/") + "/carte/"
+def time_map(base_url, *, runs=5, floor=True, before=None):
+    """{variant: {"ms": median, "bytes": median transferred, "runs": [ms, ...]}} for the map, its floor and `before`.
+
+    The variants are interleaved, so that the machine's noise hits every variant alike.
+    """
+    map_url = base_url.rstrip("/") + "/carte/"
     floor_module = [("**/js/directory-map*.js", FLOOR_MODULE, "text/javascript")]
     variants = {"floor": {"replace": floor_module, "until": "() => window.__floor"}, "map": {}}
-    if args.no_floor:
+    if not floor:
         del variants["floor"]
-    if args.before:
-        old_map = git_show(args.before, "static/js/directory-map.js")
-        old_cluster = git_show(args.before, "static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js")
+    if before:
+        old_map = git_show(before, "static/js/directory-map.js")
+        old_cluster = git_show(before, "static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js")
         variants["before"] = {
             "replace": [
                 ("**/js/directory-map*.js", old_map, "text/javascript"),
@@ -90,16 +88,32 @@ def main():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         results = {name: [] for name in variants}
-        for _ in range(args.runs):  # interleaved, so that the machine's noise hits every variant alike
+        for _ in range(runs):
             for name, options in variants.items():
                 results[name].append(measure(browser, map_url, **options))
         browser.close()
-    floor = statistics.median(ms for ms, _ in results["floor"]) if "floor" in results else None
-    for name, runs in results.items():
-        median = statistics.median(ms for ms, _ in runs)
-        kilobytes = statistics.median(size for _, size in runs) / 1000
-        ratio = f"{median / floor:5.2f} x floor" if floor else "  (no floor)"
-        print(f"{name:7} {median:8.0f} ms  {ratio}  {kilobytes:8.0f} KB transferred")
+    return {
+        name: {
+            "ms": statistics.median(ms for ms, _ in timings),
+            "bytes": statistics.median(size for _, size in timings),
+            "runs": [round(ms) for ms, _ in timings],
+        }
+        for name, timings in results.items()
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url", help="base URL of the server, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", help="also time the map of this commit (e.g. 38ecf1d)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor (every point fetched and parsed)")
+    args = parser.parse_args()
+    results = time_map(args.url, runs=args.runs, floor=not args.no_floor, before=args.before)
+    floor = results["floor"]["ms"] if "floor" in results else None
+    for name, result in results.items():
+        ratio = f"{result['ms'] / floor:5.2f} x floor" if floor else "  (no floor)"
+        print(f"{name:7} {result['ms']:8.0f} ms  {ratio}  {result['bytes'] / 1000:8.0f} KB transferred")
 
 
 if __name__ == "__main__":

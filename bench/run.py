@@ -33,11 +33,12 @@ import subprocess
 import sys
 import time
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import load, report, stack  # noqa: E402
+from bench import load, map_timing, report, scales, stack  # noqa: E402
 from bench.endpoints import ENDPOINTS  # noqa: E402
 from bench.weight import page_weight  # noqa: E402
 
@@ -47,7 +48,14 @@ PLACEHOLDER_MARK = b"<h1>En construction</h1>"
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--organisations", type=int, default=20_000, help="synthetic organisations (20000)")
+    parser.add_argument(
+        "--organisations",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[20_000],
+        help="synthetic organisations (20000); several scales, comma-separated, are run one after the other "
+        "(e.g. 20000,200000): the map at the larger one is compared with the smaller one's",
+    )
+    parser.add_argument("--map-runs", type=int, default=5, help="Chromium timings of /carte/ per variant (5)")
     parser.add_argument("--database-url", help="use this PostgreSQL database instead of a throwaway cluster")
     parser.add_argument("--skip-setup", action="store_true", help="no migrate/seed/collectstatic (with --database-url)")
     parser.add_argument("--duration", type=float, default=8, help="seconds of load per endpoint (8)")
@@ -95,6 +103,9 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.into and not (args.shared_state and args.no_load):
         parser.error("--into only splices the shared-state section: use it with --shared-state --no-load")
+    args.organisations.sort()
+    if args.database_url and len(args.organisations) > 1:
+        parser.error("several --organisations scales need throwaway clusters (no --database-url)")
     if args.skip_setup and not args.database_url:
         parser.error("--skip-setup needs --database-url (a throwaway cluster starts empty)")
     unknown = set(args.only or ()) - {e.name for e in ENDPOINTS}
@@ -228,14 +239,23 @@ def probe(port, endpoint, values):
     }
 
 
-def load_phase(args, env, values, results, log):
-    """Start gunicorn, probe every endpoint, drive each one, measure page weight."""
+def load_phase(args, env, values, results, log, *, map_floor=True):
+    """Start gunicorn, probe every endpoint, drive each one, time the map in Chromium, measure page weight and
+    the workers' peak memory."""
     port = stack.free_port()
+    rotations = stack.OUT / "rotations"
+    # Where each rotation's walk stands: the next request takes the next path, never one already asked.
+    cursors = dict.fromkeys(results["inprocess"].get("rotations", {}), 0)
     with stack.Gunicorn(
         port, env, workers=args.workers, worker_class=args.worker_class, threads=args.threads, log=log, app=args.wsgi
-    ):
+    ) as server:
         probes = {}
         for endpoint in ENDPOINTS:
+            if endpoint.rotate:
+                first = (rotations / f"{endpoint.rotate}.txt").open().readline().strip()
+                probes[endpoint.name] = probe(port, replace(endpoint, path=first), values)
+                cursors[endpoint.rotate] = 1
+                continue
             if "{etag}" in json.dumps(endpoint.headers):
                 source = next((p for p in probes.values() if p["path"] == endpoint.path and p["etag"]), None)
                 values = {**values, "etag": source["etag"] if source else '"none"'}
@@ -249,7 +269,16 @@ def load_phase(args, env, values, results, log):
             info = probes[endpoint.name]
             # As a browser: compressed responses accepted (only the GeoJSON and static files use it).
             headers = {"Accept-Encoding": "gzip", **info["headers"]}
-            return load.drive(args.driver, port, info["path"], headers, seconds, args.connections, endpoint.expect)
+            rotation = None
+            if endpoint.rotate:
+                rotation = (rotations / f"{endpoint.rotate}.txt", cursors[endpoint.rotate])
+            run = load.drive(
+                args.driver, port, info["path"], headers, seconds, args.connections, endpoint.expect, rotation
+            )
+            if endpoint.rotate:
+                # Requests still in flight when the client stopped were sent too: skip past them.
+                cursors[endpoint.rotate] += run["requests"] + args.connections
+            return run
 
         # The ceiling is measured in a slice before and after every endpoint, and each endpoint's ratio
         # uses the two slices around it: on a shared machine, the available CPU drifts during a run.
@@ -267,9 +296,15 @@ def load_phase(args, env, values, results, log):
             ceiling.append(drive(trivial, args.ceiling_slice))
             run["ceiling_rps"] = (ceiling[-2]["rps"] + ceiling[-1]["rps"]) / 2
             run["ratio"] = run["rps"] / run["ceiling_rps"] if run["ceiling_rps"] else None
+            if endpoint.rotate:
+                run["rotation"] = {"paths": results["inprocess"]["rotations"][endpoint.rotate]}
+                run["rotation"]["walked"] = cursors[endpoint.rotate]
             runs[endpoint.name] = run
         runs[trivial.name] = load.combine(ceiling)
         results["runs"] = runs
+        print(f"  map timing in Chromium ({args.map_runs} runs{', with its floor' if map_floor else ''})", flush=True)
+        results["map_timing"] = map_timing.time_map(f"http://127.0.0.1:{port}", runs=args.map_runs, floor=map_floor)
+        results["worker_peak_rss"] = server.worker_peak_rss()
         results["page_weight"] = {
             e.name: page_weight(port, probes[e.name]["path"], env["MEDIA_ROOT"])
             for e in ENDPOINTS
@@ -307,21 +342,16 @@ def splice_section(path, heading, section):
     return text[:start] + section + (text[end + 1 :] if end >= 0 else "")
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def run_scale(args, organisations, command, logs, *, map_floor):
+    """Every phase at one scale (its own throwaway cluster and Redis, stopped on return): the results."""
     started = time.monotonic()
-    stack.OUT.mkdir(parents=True, exist_ok=True)
-    logs = stack.OUT / "logs"
-    logs.mkdir(exist_ok=True)
-    for old in logs.glob("*.log"):
-        old.unlink()
-    command = "  ".join([".venv/bin/python bench/run.py", *map(shlex.quote, sys.argv[1:] if argv is None else argv)])
-    results = {"command": command.replace("  ", " "), "args": vars(args), "timings": {}}
+    results = {"command": command, "args": {**vars(args), "organisations": organisations}, "timings": {}}
 
     def phase(name, since):
         results["timings"][name] = round(time.monotonic() - since, 1)
         print(f"  {name}: {results['timings'][name]} s", flush=True)
 
+    print(f"{organisations:,} organisations", flush=True)
     with ExitStack() as cleanup:
         t = time.monotonic()
         if args.database_url:
@@ -342,8 +372,8 @@ def main(argv=None):
             manage(setup_env, "migrate", "--noinput", log=logs / "setup.log")
             phase("migrate", t)
             t = time.monotonic()
-            manage(setup_env, "seed_demo", "--organisations", str(args.organisations), log=logs / "setup.log")
-            phase(f"seed_demo --organisations {args.organisations}", t)
+            manage(setup_env, "seed_demo", "--organisations", str(organisations), log=logs / "setup.log")
+            phase(f"seed_demo --organisations {organisations}", t)
             # What autovacuum does within a minute of a bulk import: without statistics the planner
             # guesses a tiny table and scans it instead of using the search index.
             t = time.monotonic()
@@ -363,8 +393,8 @@ def main(argv=None):
             if redis is not None:
                 redis.command("FLUSHALL")  # the server starts cold: `1st ms` of the map data is a cache miss
             t = time.monotonic()
-            load_phase(args, env, values, results, logs / "gunicorn.log")
-            phase("load and page weight", t)
+            load_phase(args, env, values, results, logs / "gunicorn.log", map_floor=map_floor)
+            phase("load, map timing and page weight", t)
         if args.scale_out:
             from bench import scale_out
 
@@ -377,14 +407,32 @@ def main(argv=None):
             phase("shared-state proof", t)
     results["machine"]["loadavg_end"] = os.getloadavg()
     results["timings"]["total"] = round(time.monotonic() - started, 1)
-    (stack.OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
-    markdown, table = report.render(results)
+    return results
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.monotonic()
+    stack.OUT.mkdir(parents=True, exist_ok=True)
+    logs = stack.OUT / "logs"
+    logs.mkdir(exist_ok=True)
+    for old in logs.glob("*.log"):
+        old.unlink()
+    command = " ".join([".venv/bin/python bench/run.py", *map(shlex.quote, sys.argv[1:] if argv is None else argv)])
+    # The map's floor (every point fetched and parsed) is timed at the smallest scale only: at the larger
+    # one the budget compares the map with the smaller scale's.
+    runs = [run_scale(args, n, command, logs, map_floor=n == args.organisations[0]) for n in args.organisations]
+    (stack.OUT / "results.json").write_text(json.dumps(runs, indent=2, ensure_ascii=False, default=str))
+    markdown, table = scales.render(runs)
     if args.into:
-        markdown = splice_section(Path(args.results), report.SHARED_STATE_HEADING, report.shared_state_section(results))
+        markdown = splice_section(
+            Path(args.results), report.SHARED_STATE_HEADING, report.shared_state_section(runs[-1])
+        )
     Path(args.results).write_text(markdown)
     print()
     print(table)
-    print(f"\nTotal: {results['timings']['total']} s. Written: {args.results} (raw figures: bench/out/results.json)")
+    total = round(time.monotonic() - started, 1)
+    print(f"\nTotal: {total} s. Written: {args.results} (raw figures: bench/out/results.json)")
     return 0
 
 

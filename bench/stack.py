@@ -184,6 +184,20 @@ class Gunicorn(Server):
         self.__exit__(None, None, None)
         raise RuntimeError("gunicorn did not answer within 60 s")
 
+    def worker_peak_rss(self):
+        """{worker pid: VmHWM in bytes} of the workers gunicorn forked (its children, from /proc)."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        peaks = {}
+        for pid in children:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue  # a worker that exited meanwhile
+            line = next((ln for ln in status.splitlines() if ln.startswith("VmHWM:")), None)
+            if line:
+                peaks[int(pid)] = int(line.split()[1]) * 1024  # kB
+        return peaks
+
 
 class RedisServer(Server):
     """Debian's redis-server on loopback, no persistence, in a temporary directory."""
