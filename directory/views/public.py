@@ -118,18 +118,23 @@ def organisation_detail_queryset():
     """An organisation with everything its page shows, in a fixed number of queries.
 
     One query for the organisation, its commune, department and EPCIs (joins), then one each for
-    sectors, themes, the PTCEs it belongs to and, for a PTCE, its members — however many there are.
+    sectors, themes and the PTCEs it belongs to, however many there are; a PTCE's page adds one for its
+    members (`ptce_members`).
     """
     published = Organisation.objects.published()
     return published.select_related("commune__department", "commune__epci", "represented_epci").prefetch_related(
         "sectors",
         "themes",
         Prefetch("ptces", queryset=published.only("id", "name", "slug", "kind").order_by("name")),
-        Prefetch(
-            "ptce_members",
-            queryset=published.select_related("commune").only("id", "name", "slug", "kind", "commune__name"),
-        ),
     )
+
+
+def ptce_members(organisation):
+    """The published members of a PTCE, with their commune, in one query (none for another kind)."""
+    if organisation.kind != Organisation.Kind.PTCE:
+        return []
+    members = Organisation.objects.published().select_related("commune")
+    return list(members.filter(ptces=organisation).only("id", "name", "slug", "kind", "commune__name"))
 
 
 class OrganisationDetailView(DetailView):
@@ -161,7 +166,7 @@ class OrganisationDetailView(DetailView):
         context["show_email"] = self.show_email
         context["json_ld"] = organisation_json_ld(self.request, organisation)
         context["ptces"] = list(organisation.ptces.all())
-        context["ptce_members"] = list(organisation.ptce_members.all()) if organisation.kind == "ptce" else []
+        context["ptce_members"] = ptce_members(organisation)
         if organisation.latitude is not None and organisation.longitude is not None:
             context["map_config"] = map_config(
                 center=[organisation.latitude, organisation.longitude],

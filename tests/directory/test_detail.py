@@ -143,17 +143,17 @@ def test_a_renamed_organisation_redirects_from_its_old_slug(visitor, velo):
 
 
 def test_detail_query_count_is_fixed(visitor, velo, django_assert_num_queries):
-    """Prevents one query per sector, theme, PTCE or PTCE member: 1 (joins) + 4 prefetches."""
+    """Prevents one query per sector, theme, PTCE or PTCE member: 1 (joins) + 3 prefetches, and a PTCE's members."""
     ptce = OrganisationFactory(kind="ptce", slug="ptce-x")
     velo.ptces.add(ptce)
     for _ in range(3):
         velo.sectors.add(SectorFactory())
         velo.themes.add(ThemeFactory())
         OrganisationFactory().ptces.add(ptce)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         visitor.get(detail_url(velo))
     with django_assert_num_queries(5):
-        visitor.get(detail_url(ptce))
+        assert len(visitor.get(detail_url(ptce)).context["ptce_members"]) == 4
 
 
 def test_the_page_offers_to_report_a_correction(visitor, velo):
