@@ -14,8 +14,6 @@ no HTTP client dependency.
 import csv
 import io
 import json
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from urllib.error import URLError
@@ -24,6 +22,7 @@ from urllib.request import Request, urlopen
 
 from django.conf import settings
 
+from core.throttle import limiter
 from directory.models import CheckFinding
 from territories.models import Commune
 
@@ -49,34 +48,8 @@ class GeocodedAddress:
     score: float
 
 
-class RateLimiter:
-    """Spaces calls at least 1/rate seconds apart, across threads of this process."""
-
-    def __init__(self, per_second):
-        self.interval = 1.0 / per_second
-        self._lock = threading.Lock()
-        self._next_slot = 0.0
-
-    def wait(self):
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next_slot - now
-            self._next_slot = max(now, self._next_slot) + self.interval
-        if delay > 0:
-            time.sleep(delay)
-
-
-_limiter = None
-_limiter_lock = threading.Lock()
-
-
-def _get_limiter():
-    global _limiter
-    rate = _setting("MAX_REQUESTS_PER_SECOND", 50)
-    with _limiter_lock:
-        if _limiter is None or abs(_limiter.interval - 1.0 / rate) > 1e-9:
-            _limiter = RateLimiter(rate)
-        return _limiter
+def _limiter():
+    return limiter("geocoder", _setting("MAX_REQUESTS_PER_SECOND", 50))
 
 
 def geocode_address(address, postal_code="", city=""):
@@ -93,7 +66,7 @@ def geocode_address(address, postal_code="", city=""):
     url = f"{_setting('API_URL', DEFAULT_API_URL)}?{urlencode(params)}"
     request = Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
 
-    _get_limiter().wait()
+    _limiter().wait()
     try:
         with urlopen(request, timeout=_setting("TIMEOUT_SECONDS", 3)) as response:  # noqa: S310 (URL from settings)
             payload = json.load(response)
@@ -225,7 +198,7 @@ def _post_csv(organisations):
         method="POST",
         headers={"Content-Type": content_type, "Accept": "text/csv", "User-Agent": USER_AGENT},
     )
-    _get_limiter().wait()
+    _limiter().wait()
     try:
         with urlopen(request, timeout=_setting("CSV_TIMEOUT_SECONDS", 60)) as response:  # noqa: S310 (URL from settings)
             text = response.read().decode("utf-8-sig")

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apes_portal import settings as app_settings
+from core import throttle
 from directory import geocoding
 from directory.checks import deprecated_geocoder_settings
 from directory.models import CheckFinding, Organisation
@@ -117,25 +118,10 @@ def test_save_with_geocoding_places_the_point(administrator_client, ban_stub, or
     assert not organisation.location_is_approximate
 
 
-def test_rate_limiter_spaces_requests_at_50_per_second(monkeypatch):
-    """A fake clock: three calls at the same instant wait 0, 1/50 and 2/50 of a second."""
-    now = [100.0]
-    sleeps = []
-    monkeypatch.setattr(geocoding.time, "monotonic", lambda: now[0])
-    monkeypatch.setattr(geocoding.time, "sleep", sleeps.append)
-    limiter = geocoding.RateLimiter(50)
-    for _ in range(3):
-        limiter.wait()
-    assert sleeps == pytest.approx([0.02, 0.04])
-    now[0] += 1.0  # a second later, no wait
-    limiter.wait()
-    assert len(sleeps) == 2
-
-
 def test_every_request_goes_through_the_limiter(ban_stub, monkeypatch, settings):
     settings.GEOCODER_MAX_REQUESTS_PER_SECOND = 50
     calls = []
-    limiter = geocoding._get_limiter()
+    limiter = throttle.limiter("geocoder", 50)
     monkeypatch.setattr(limiter, "wait", lambda: calls.append(1))
     for number in range(3):
         geocoding.geocode_address(f"{number} rue de Lille", "59000", "Lille")
