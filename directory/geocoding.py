@@ -111,15 +111,22 @@ def geocode_organisation(organisation):
     return result
 
 
-def _place(organisation, result):
-    """Store a geocoded point (and the commune of its INSEE code, when we know it) with its score."""
+def _place(organisation, result, communes=None):
+    """Store a geocoded point (and the commune of its INSEE code, when we know it) with its score.
+
+    `communes`: the communes of a batch by INSEE code, looked up once for the batch; without it the
+    commune is looked up here (one address).
+    """
     organisation.latitude = result.latitude
     organisation.longitude = result.longitude
     organisation.location_is_approximate = False
     organisation.geocoding_score = result.score
     update_fields = ["latitude", "longitude", "location_is_approximate", "geocoding_score", "updated_at"]
     if result.insee_code and (organisation.commune is None or organisation.commune.insee_code != result.insee_code):
-        commune = Commune.objects.filter(insee_code=result.insee_code).first()
+        if communes is None:
+            commune = Commune.objects.filter(insee_code=result.insee_code).first()
+        else:
+            commune = communes.get(result.insee_code)
         if commune is not None:
             organisation.commune = commune
             update_fields.append("commune")
@@ -166,15 +173,16 @@ def geocode_organisations(organisations):
             break
         report.requests += 1
         by_id = {str(organisation.pk): organisation for organisation in chunk}
-        for row in rows:
-            organisation = by_id.pop(row.get("id", ""), None)
+        results = [(by_id.pop(row.get("id", ""), None), _row_result(row)) for row in rows]
+        codes = {result.insee_code for _organisation, result in results if result and result.insee_code}
+        communes = Commune.objects.in_bulk(codes, field_name="insee_code") if codes else {}
+        for organisation, result in results:
             if organisation is None:
                 continue
-            result = _row_result(row)
             if result is None:
                 report.not_found.append(organisation)
                 continue
-            _place(organisation, result)
+            _place(organisation, result, communes)
             report.located.append(organisation)
             if result.score < _setting("REVIEW_SCORE", 0.7):
                 report.to_review.append(organisation)
