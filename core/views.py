@@ -4,9 +4,15 @@ The directory list and map, the dynamics, the initiatives and the publications a
 filters from the query string the same way, and answer a bad value the same way: **400**, with the
 page still rendered — the filter form shows the French message next to the refused field and the
 list is empty. A list quietly filtered on the remaining values would pass for the one asked for.
+The data endpoints (JSON, GeoJSON) answer the same messages in one shape, through `json_error`.
 """
 
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
+
+
+def json_error(messages, status=400, **extra):
+    """The one error body of the JSON endpoints: `{"erreurs": [French sentences], **extra}`, accents kept."""
+    return JsonResponse({"erreurs": list(messages), **extra}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def filter_error_messages(form):

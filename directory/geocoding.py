@@ -14,8 +14,6 @@ no HTTP client dependency.
 import csv
 import io
 import json
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from urllib.error import URLError
@@ -24,6 +22,7 @@ from urllib.request import Request, urlopen
 
 from django.conf import settings
 
+from core.throttle import limiter
 from directory.models import CheckFinding
 from territories.models import Commune
 
@@ -49,34 +48,8 @@ class GeocodedAddress:
     score: float
 
 
-class RateLimiter:
-    """Spaces calls at least 1/rate seconds apart, across threads of this process."""
-
-    def __init__(self, per_second):
-        self.interval = 1.0 / per_second
-        self._lock = threading.Lock()
-        self._next_slot = 0.0
-
-    def wait(self):
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next_slot - now
-            self._next_slot = max(now, self._next_slot) + self.interval
-        if delay > 0:
-            time.sleep(delay)
-
-
-_limiter = None
-_limiter_lock = threading.Lock()
-
-
-def _get_limiter():
-    global _limiter
-    rate = _setting("MAX_REQUESTS_PER_SECOND", 50)
-    with _limiter_lock:
-        if _limiter is None or abs(_limiter.interval - 1.0 / rate) > 1e-9:
-            _limiter = RateLimiter(rate)
-        return _limiter
+def _limiter():
+    return limiter("geocoder", _setting("MAX_REQUESTS_PER_SECOND", 50))
 
 
 def geocode_address(address, postal_code="", city=""):
@@ -93,7 +66,7 @@ def geocode_address(address, postal_code="", city=""):
     url = f"{_setting('API_URL', DEFAULT_API_URL)}?{urlencode(params)}"
     request = Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
 
-    _get_limiter().wait()
+    _limiter().wait()
     try:
         with urlopen(request, timeout=_setting("TIMEOUT_SECONDS", 3)) as response:  # noqa: S310 (URL from settings)
             payload = json.load(response)
@@ -138,15 +111,22 @@ def geocode_organisation(organisation):
     return result
 
 
-def _place(organisation, result):
-    """Store a geocoded point (and the commune of its INSEE code, when we know it) with its score."""
+def _place(organisation, result, communes=None):
+    """Store a geocoded point (and the commune of its INSEE code, when we know it) with its score.
+
+    `communes`: the communes of a batch by INSEE code, looked up once for the batch; without it the
+    commune is looked up here (one address).
+    """
     organisation.latitude = result.latitude
     organisation.longitude = result.longitude
     organisation.location_is_approximate = False
     organisation.geocoding_score = result.score
     update_fields = ["latitude", "longitude", "location_is_approximate", "geocoding_score", "updated_at"]
     if result.insee_code and (organisation.commune is None or organisation.commune.insee_code != result.insee_code):
-        commune = Commune.objects.filter(insee_code=result.insee_code).first()
+        if communes is None:
+            commune = Commune.objects.filter(insee_code=result.insee_code).first()
+        else:
+            commune = communes.get(result.insee_code)
         if commune is not None:
             organisation.commune = commune
             update_fields.append("commune")
@@ -193,15 +173,16 @@ def geocode_organisations(organisations):
             break
         report.requests += 1
         by_id = {str(organisation.pk): organisation for organisation in chunk}
-        for row in rows:
-            organisation = by_id.pop(row.get("id", ""), None)
+        results = [(by_id.pop(row.get("id", ""), None), _row_result(row)) for row in rows]
+        codes = {result.insee_code for _organisation, result in results if result and result.insee_code}
+        communes = Commune.objects.in_bulk(codes, field_name="insee_code") if codes else {}
+        for organisation, result in results:
             if organisation is None:
                 continue
-            result = _row_result(row)
             if result is None:
                 report.not_found.append(organisation)
                 continue
-            _place(organisation, result)
+            _place(organisation, result, communes)
             report.located.append(organisation)
             if result.score < _setting("REVIEW_SCORE", 0.7):
                 report.to_review.append(organisation)
@@ -225,7 +206,7 @@ def _post_csv(organisations):
         method="POST",
         headers={"Content-Type": content_type, "Accept": "text/csv", "User-Agent": USER_AGENT},
     )
-    _get_limiter().wait()
+    _limiter().wait()
     try:
         with urlopen(request, timeout=_setting("CSV_TIMEOUT_SECONDS", 60)) as response:  # noqa: S310 (URL from settings)
             text = response.read().decode("utf-8-sig")

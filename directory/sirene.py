@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.data import bump_data_version
-from directory.geocoding import RateLimiter
+from core.throttle import limiter
 from directory.models import CheckFinding, Organisation, SireneState
 
 DEFAULT_API_URL = "https://recherche-entreprises.api.gouv.fr/search"
@@ -42,15 +42,8 @@ def _setting(name, default):
     return getattr(settings, f"SIRENE_{name}", default)
 
 
-_limiter = None
-
-
-def _get_limiter():
-    global _limiter
-    rate = _setting("MAX_REQUESTS_PER_SECOND", 7)
-    if _limiter is None or abs(_limiter.interval - 1.0 / rate) > 1e-9:
-        _limiter = RateLimiter(rate)
-    return _limiter
+def _limiter():
+    return limiter("sirene", _setting("MAX_REQUESTS_PER_SECOND", 7))
 
 
 def search(number):
@@ -60,7 +53,7 @@ def search(number):
     attempts = max(1, _setting("RETRIES", 3) + 1)
     last_error = ""
     for _attempt in range(attempts):
-        _get_limiter().wait()
+        _limiter().wait()
         try:
             with urlopen(request, timeout=_setting("TIMEOUT_SECONDS", 5)) as response:  # noqa: S310 (URL from settings)
                 return json.load(response)

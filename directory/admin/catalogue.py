@@ -17,6 +17,7 @@ from import_export.results import RowResult
 
 from core.data import bumps_collected
 from core.history import FrenchHistoryAdmin
+from core.views import json_error
 from directory import geocoding, merge, moderation
 from directory.models import Organisation, OrganisationMembership, Sector
 from directory.resources import OrganisationResource
@@ -248,10 +249,10 @@ class OrganisationAdmin(ImportMixin, ExportActionMixin, FrenchHistoryAdmin):
             raise PermissionDenied
         commune_id = request.GET.get("commune", "")
         if not commune_id.isdigit():
-            return JsonResponse({"error": "Identifiant de commune invalide."}, status=400)
+            return json_error(["Identifiant de commune invalide."])
         commune = Commune.objects.filter(pk=int(commune_id)).values("name", "latitude", "longitude").first()
         if commune is None:
-            return JsonResponse({"error": "Commune introuvable."}, status=404)
+            return json_error(["Commune introuvable."], status=404)
         return JsonResponse(commune)
 
     @admin.display(description="aperçu du logo")

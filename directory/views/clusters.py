@@ -27,10 +27,10 @@ from django import forms
 from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, Max, Min, Value
 from django.db.models.functions import Floor
-from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from core.data import cache_key, cached, cached_data_response, normalised_query, store
+from core.views import json_error
 from directory import geojson
 from directory.filters import REGION_BOUNDS, BoundingBoxField, OrganisationFilterSet
 from directory.models import Organisation
@@ -58,10 +58,6 @@ class ZoomField(forms.IntegerField):
         "required": "Indiquez le niveau de zoom (zoom), un entier.",
         "invalid": "Le niveau de zoom (zoom) doit être un nombre entier.",
     }
-
-
-def _bad_request(messages):
-    return JsonResponse({"erreurs": messages}, status=400, json_dumps_params={"ensure_ascii": False})
 
 
 def _cell_size(zoom):
@@ -225,9 +221,9 @@ def organisation_clusters(request):
     def build():
         filterset = OrganisationFilterSet(filter_params)
         if not filterset.is_valid():
-            return _bad_request(errors + filterset.filter_errors())
+            return json_error(errors + filterset.filter_errors())
         if errors:
-            return _bad_request(errors)
+            return json_error(errors)
         return geojson.dumps(build_view(filterset.qs, zoom, bbox, filter_query))
 
     if errors:

@@ -9,11 +9,11 @@ import datetime
 import json
 
 from django.db.models import Prefetch
-from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.data import LICENCE, cached_data_response, normalised_query
+from core.views import json_error
 from directory import geojson
 from directory.filters import OrganisationDataFilterSet, OrganisationFilterSet
 from directory.models import Organisation
@@ -24,14 +24,6 @@ from territories.models import Commune
 COMMUNE_SUGGESTIONS = 10
 
 GEOJSON_TYPE = "application/geo+json"
-
-
-def _bad_request(filterset):
-    return JsonResponse(
-        {"erreurs": filterset.filter_errors()},
-        status=400,
-        json_dumps_params={"ensure_ascii": False},
-    )
 
 
 @require_GET
@@ -48,7 +40,7 @@ def organisations_geojson(request):
     def build():
         filterset = OrganisationDataFilterSet(request.GET.copy())
         if not filterset.is_valid():
-            return _bad_request(filterset)
+            return json_error(filterset.filter_errors())
         return geojson.dumps(geojson.organisation_features(filterset.qs.order_by()))
 
     query = normalised_query(
@@ -121,7 +113,7 @@ def organisations_csv(request):
     def build():
         filterset = OrganisationFilterSet(request.GET.copy())
         if not filterset.is_valid():
-            return _bad_request(filterset)
+            return json_error(filterset.filter_errors())
         queryset = export_queryset(filterset.qs)
         writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
 

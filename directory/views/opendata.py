@@ -7,11 +7,11 @@ Unlike the map's feed they refuse what they do not know: an unknown parameter or
 lists the accepted values, so a typo never passes for an empty filter.
 """
 
-from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, normalised_query
+from core.views import json_error
 from directory import geojson
 from directory.filters import OrganisationDataFilterSet, OrganisationFeedFilterSet
 from directory.schema import COLUMN_NAMES, SCHEMA_VERSION, SCHEMA_VERSIONS, organisation_records, schema_document
@@ -23,23 +23,13 @@ GOGOCARTO_CATEGORY_MEMBER = "Adhérent de l'Apes"
 GOGOCARTO_SOURCE = "Apes Hauts-de-France"
 
 
-def _json(document, status=200):
-    return JsonResponse(document, status=status, json_dumps_params={"ensure_ascii": False})
-
-
 def _refuse_unknown(request, filterset_class):
     """A 400 naming the accepted parameters when the query string holds one this endpoint does not know."""
     accepted = sorted([*filterset_class.base_filters, *IGNORED_PARAMETERS])
     unknown = sorted(key for key in request.GET if key not in accepted)
     if not unknown:
         return None
-    return _json(
-        {
-            "erreurs": [f"Paramètre inconnu : « {key} »." for key in unknown],
-            "parametres_acceptes": accepted,
-        },
-        status=400,
-    )
+    return json_error([f"Paramètre inconnu : « {key} »." for key in unknown], parametres_acceptes=accepted)
 
 
 def _filtered(request, filterset_class, *, kind, content_type, build_document):
@@ -51,7 +41,7 @@ def _filtered(request, filterset_class, *, kind, content_type, build_document):
     def build():
         filterset = filterset_class(request.GET.copy())
         if not filterset.is_valid():
-            return _json({"erreurs": filterset.filter_errors()}, status=400)
+            return json_error(filterset.filter_errors())
         return geojson.dumps(build_document(export_queryset(filterset.qs.located())))
 
     return cached_data_response(
@@ -185,12 +175,8 @@ def organisations_any(request, extension):
     """`/donnees/organisations.<extension>`: one of FORMATS, or a 400 that lists them."""
     view = FORMATS.get(extension)
     if view is None:
-        return _json(
-            {
-                "erreurs": [f"Format inconnu : « {extension} »."],
-                "formats_acceptes": [f"organisations.{name}" for name in FORMATS],
-            },
-            status=400,
+        return json_error(
+            [f"Format inconnu : « {extension} »."], formats_acceptes=[f"organisations.{name}" for name in FORMATS]
         )
     return view(request)
 
@@ -199,10 +185,7 @@ def organisations_any(request, extension):
 def organisations_schema(request, version=SCHEMA_VERSION):
     """`/donnees/schemas/organisations/<version>/schema.json`: the Table Schema of the CSV; each version stays."""
     if version not in SCHEMA_VERSIONS:
-        return _json(
-            {"erreurs": [f"Version inconnue : « {version} »."], "versions_acceptees": list(SCHEMA_VERSIONS)},
-            status=404,
-        )
+        return json_error([f"Version inconnue : « {version} »."], status=404, versions_acceptees=list(SCHEMA_VERSIONS))
     schema_url = request.build_absolute_uri(reverse("directory:organisation-schema", args=[version]))
 
     def build():

@@ -13,10 +13,10 @@ Both answer through core.data.cached_data_response (304, gzip, Vary, CORS).
 
 import json
 
-from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from core.data import cached_data_response, normalised_query
+from core.views import filter_error_messages, json_error
 from territories.filters import DynamicFilterSet
 from territories.models import Dynamic, Epci, Partnership
 
@@ -96,8 +96,7 @@ def build_dynamic_collection(request):
     """The dynamics FeatureCollection as JSON bytes, or a 400 for a malformed filter."""
     filterset = DynamicFilterSet(request.GET or None, queryset=Dynamic.objects.published().for_cards())
     if filterset.is_bound and not filterset.is_valid():
-        errors = {field: [str(e) for e in messages] for field, messages in filterset.errors.items()}
-        return JsonResponse({"error": "Filtre invalide.", "fields": errors}, status=400)
+        return json_error(filter_error_messages(filterset.form))
     features = []
     for dynamic in filterset.qs:
         location = dynamic.location()

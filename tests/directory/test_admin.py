@@ -58,8 +58,10 @@ def test_commune_centroid_for_the_map(administrator_client, commune):
     url = reverse("admin:directory_organisation_centroid")
     response = administrator_client.get(url, {"commune": commune.pk})
     assert response.json() == {"name": commune.name, "latitude": commune.latitude, "longitude": commune.longitude}
-    assert administrator_client.get(url, {"commune": "abc"}).status_code == 400
-    assert administrator_client.get(url, {"commune": "999999"}).status_code == 404
+    refused = administrator_client.get(url, {"commune": "abc"})
+    assert (refused.status_code, refused.json()) == (400, {"erreurs": ["Identifiant de commune invalide."]})
+    unknown = administrator_client.get(url, {"commune": "999999"})
+    assert (unknown.status_code, unknown.json()) == (404, {"erreurs": ["Commune introuvable."]})
 
 
 def test_commune_centroid_refused_to_visitors(client, commune):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apes_portal import settings as app_settings
+from core import throttle
 from directory import geocoding
 from directory.checks import deprecated_geocoder_settings
 from directory.models import CheckFinding, Organisation
@@ -117,25 +118,10 @@ def test_save_with_geocoding_places_the_point(administrator_client, ban_stub, or
     assert not organisation.location_is_approximate
 
 
-def test_rate_limiter_spaces_requests_at_50_per_second(monkeypatch):
-    """A fake clock: three calls at the same instant wait 0, 1/50 and 2/50 of a second."""
-    now = [100.0]
-    sleeps = []
-    monkeypatch.setattr(geocoding.time, "monotonic", lambda: now[0])
-    monkeypatch.setattr(geocoding.time, "sleep", sleeps.append)
-    limiter = geocoding.RateLimiter(50)
-    for _ in range(3):
-        limiter.wait()
-    assert sleeps == pytest.approx([0.02, 0.04])
-    now[0] += 1.0  # a second later, no wait
-    limiter.wait()
-    assert len(sleeps) == 2
-
-
 def test_every_request_goes_through_the_limiter(ban_stub, monkeypatch, settings):
     settings.GEOCODER_MAX_REQUESTS_PER_SECOND = 50
     calls = []
-    limiter = geocoding._get_limiter()
+    limiter = throttle.limiter("geocoder", 50)
     monkeypatch.setattr(limiter, "wait", lambda: calls.append(1))
     for number in range(3):
         geocoding.geocode_address(f"{number} rue de Lille", "59000", "Lille")
@@ -233,3 +219,22 @@ def test_a_confirmed_import_geocodes_its_rows_in_one_batch(administrator_client,
     assert [row["adresse"] for row in sent["rows"]] == ["3 rue du Quesnoy"]
     atelier = Organisation.objects.get(name="Atelier vélo")
     assert (atelier.latitude, atelier.longitude, atelier.location_is_approximate) == (50.357, 3.525, False)
+
+
+# What saving one placed organisation costs: its UPDATE, its history row, and two data-version bumps
+# (each an INSERT between a SAVEPOINT and its RELEASE). The commune lookup is not in it.
+PER_ORGANISATION = 8
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_a_batch_looks_its_communes_up_once(ban_stub, django_assert_num_queries, count):
+    """Each row names another commune: one lookup for the batch, then each organisation's own writes."""
+    communes = [CommuneFactory(insee_code=f"59{number:03d}") for number in range(count)]
+    organisations = [OrganisationFactory(address=f"{number} rue de Lille") for number in range(count)]
+    moved_to = {str(o.pk): c.insee_code for o, c in zip(organisations, communes, strict=True)}
+    ban_stub.respond_csv = lambda row: csv_result(50.6, 3.0, moved_to[row["id"]], score=0.95)
+    selection = list(Organisation.objects.select_related("commune").filter(pk__in=[o.pk for o in organisations]))
+    with django_assert_num_queries(1 + PER_ORGANISATION * count):
+        report = geocoding.geocode_organisations(selection)
+    assert len(report.located) == count
+    assert {o.commune.insee_code for o in report.located} == {c.insee_code for c in communes}

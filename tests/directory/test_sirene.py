@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from directory import sirene
+from core import throttle
 from directory.models import CheckFinding, Organisation
 from tests.factories import CommuneFactory, OrganisationFactory
 
@@ -198,7 +198,7 @@ def test_organisations_without_numbers_are_not_queried(registry):
 def test_every_request_and_retry_waits_for_the_seven_per_second_limiter(registry, monkeypatch, settings):
     settings.SIRENE_MAX_REQUESTS_PER_SECOND = 7
     waits = []
-    limiter = sirene._get_limiter()
+    limiter = throttle.limiter("sirene", 7)
     monkeypatch.setattr(limiter, "wait", lambda: waits.append(limiter.interval))
     for siren in ("423456789", "512345675"):
         OrganisationFactory(siren=siren)

@@ -117,7 +117,13 @@ def test_dynamics_layer_uses_the_list_filters(visitor):
 def test_dynamics_layer_bad_filter_is_a_json_400(visitor, query):
     response = visitor.get(reverse("territories:dynamic-geojson"), query)
     assert response.status_code == 400
-    assert json.loads(response.content)["error"] == "Filtre invalide."
+    [message] = json.loads(response.content)["erreurs"]
+    assert message.startswith("Filtre « ")  # the refused filter named by its label, in French
+
+
+def test_dynamics_layer_names_the_refused_filter(visitor):
+    response = visitor.get(reverse("territories:dynamic-geojson"), {"phase": "x"})
+    assert json.loads(response.content) == {"erreurs": ["Filtre « Phase » : Cette phase n'existe pas."]}
 
 
 def test_dynamics_layer_revalidates_with_its_etag(visitor):
