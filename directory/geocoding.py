@@ -21,7 +21,9 @@ from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 from django.conf import settings
+from django.db import transaction
 
+from core.data import bumps_collected
 from core.throttle import limiter
 from directory.models import CheckFinding
 from territories.models import Commune
@@ -176,16 +178,18 @@ def geocode_organisations(organisations):
         results = [(by_id.pop(row.get("id", ""), None), _row_result(row)) for row in rows]
         codes = {result.insee_code for _organisation, result in results if result and result.insee_code}
         communes = Commune.objects.in_bulk(codes, field_name="insee_code") if codes else {}
-        for organisation, result in results:
-            if organisation is None:
-                continue
-            if result is None:
-                report.not_found.append(organisation)
-                continue
-            _place(organisation, result, communes)
-            report.located.append(organisation)
-            if result.score < _setting("REVIEW_SCORE", 0.7):
-                report.to_review.append(organisation)
+        # A chunk's points are stored together, with one data-version bump (not two per saved row).
+        with transaction.atomic(), bumps_collected():
+            for organisation, result in results:
+                if organisation is None:
+                    continue
+                if result is None:
+                    report.not_found.append(organisation)
+                    continue
+                _place(organisation, result, communes)
+                report.located.append(organisation)
+                if result.score < _setting("REVIEW_SCORE", 0.7):
+                    report.to_review.append(organisation)
         report.not_found.extend(by_id.values())  # rows the service did not send back
     return report
 
