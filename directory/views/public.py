@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core.antispam import rate_limited
 from core.data import LICENCE, LICENCE_URL, cache_key, cached, normalised_query, store
 from core.maps import map_config
-from core.views import FilteredListMixin
+from core.views import DeferredJoinPaginator, FilteredListMixin
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
 
@@ -31,6 +31,7 @@ class OrganisationListView(FilteredListMixin, ListView):
     context_object_name = "organisations"
     filterset_class = OrganisationFilterSet
     paginate_by = PAGE_SIZE
+    paginator_class = DeferredJoinPaginator
 
     def get_base_queryset(self):
         return Organisation.objects.published().for_cards()

@@ -3,6 +3,8 @@
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directory.models import Organisation
@@ -293,3 +295,26 @@ def test_signed_in_people_always_get_a_fresh_list(client, administrator, django_
     with django_assert_max_num_queries(20) as captured:
         client.get(reverse("directory:organisation-list"))
     assert len(captured) > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"sort": "-nom"}, {"sort": "commune"}, {"sort": "recent"}, {"q": "atelier"}, {"q": "atelier", "sort": "nom"}],
+)
+def test_a_deep_page_shows_the_rows_of_the_whole_ordered_list(visitor, query):
+    """Pages read their rows by key (a deferred join): page 3 is the third slice of the list, in any order,
+    in as many queries as page 2 (page 1 also builds the filter choices of this data version)."""
+    communes = [CommuneFactory(name=name) for name in ("Arras", "Lille", "Lens")]
+    for number in range(3 * PAGE_SIZE + 5):
+        # Every name matches the search, half of them twice: its relevance order differs from the names'.
+        name = f"Atelier {'atelier' if number % 2 else 'maison'} {number:03d}"
+        OrganisationFactory(name=name, commune=communes[number % 3])
+    pages = {}
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = visitor.get(LIST_URL, {**query, "page": page})
+        pages[page] = (shown(response), len(queries))
+    ordered = [organisation.name for organisation in response.context["filterset"].qs]
+    assert pages[3][0] == ordered[2 * PAGE_SIZE : 3 * PAGE_SIZE]
+    assert pages[1][0] + pages[2][0] + pages[3][0] == ordered[: 3 * PAGE_SIZE]
+    assert pages[3][1] == pages[2][1]
