@@ -50,7 +50,8 @@ async function initMap(element) {
   const layer = L.geoJSON(data, {
     pointToLayer: (feature, latlng) =>
       L.circleMarker(latlng, {
-        radius: Math.min(6 + 2 * feature.properties.count, 18),
+        // At least 24 px across with its stroke (WCAG 2.2 target size), larger where more teams committed.
+        radius: Math.min(9 + 2 * feature.properties.count, 18),
         color: "#22523f",
         weight: 2,
         fillColor: PROGRESS_COLOURS[feature.properties.progressClass] || PROGRESS_COLOURS.engage,

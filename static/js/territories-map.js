@@ -143,9 +143,9 @@ async function initMap(element) {
         const group = L.featureGroup();
         for (const { feature, latlng } of spreadOverlapping(data.features)) {
           L.circleMarker(latlng, {
-            radius: 8,
+            radius: 11, // 24 px across with its stroke (WCAG 2.2 target size)
             color: "#1d2a26",
-            weight: 1.5,
+            weight: 2,
             fillColor: feature.properties.colour,
             fillOpacity: 0.95,
             pane: "dynamics",

@@ -70,6 +70,8 @@ def test_regional_map_draws_the_epci_layer_markers_and_legend(page, live_server,
     assert map_element.get_attribute("data-epci-count") == "4"
     expect(page.locator("path.dynamic-marker")).to_have_count(2)
     expect(page.locator("path.dynamic-marker.theme-cooperations")).to_have_count(2)
+    box = page.locator("path.dynamic-marker").first.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, "a dynamic is a target a finger can hit (WCAG 2.2)"
 
     legend = page.locator("[data-map-legend]")
     expect(legend).to_be_visible()
