@@ -190,14 +190,21 @@ def _new_row(source):
     return DataVersion(source=source, token=uuid.uuid4().hex, modified=timezone.now().replace(microsecond=0))
 
 
-def follow_changes(source, app_config):
-    """Bump `source` whenever a model of `app_config` is saved or deleted, or one of its M2M links changes."""
+def follow_changes(source, app_config, private=()):
+    """Bump `source` whenever a model of `app_config` is saved or deleted, or one of its M2M links changes.
+
+    `private` names the app's models that no public page shows (submissions waiting for staff, alert
+    subscriptions, counters): a row of theirs must not throw away every cached public page. History rows
+    (django-simple-history's, which carry `instance_type`) mirror a save that already bumps.
+    """
 
     def changed(action="post_", **kwargs):
         if action.startswith("post_"):  # m2m_changed also fires before the change ("pre_add"...)
             bump_data_version(source)
 
     for model in app_config.get_models():
+        if model.__name__ in private or hasattr(model, "instance_type"):
+            continue
         uid = f"data-version:{model._meta.label}"
         models.signals.post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
         models.signals.post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")

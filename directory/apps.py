@@ -10,4 +10,14 @@ class DirectoryConfig(AppConfig):
         from core.data import follow_changes
         from directory import checks  # noqa: F401 -- registers the system checks
 
-        follow_changes("directory", self)
+        follow_changes(
+            "directory",
+            self,
+            private=[
+                "MembershipApplication",
+                "CorrectionRequest",
+                "ProposedChange",
+                "CheckFinding",
+                "OrganisationMembership",
+            ],
+        )

@@ -9,4 +9,4 @@ class ProposalsConfig(AppConfig):
         # Saves, deletes and M2M changes of this app's models give its public data a new version.
         from core.data import follow_changes
 
-        follow_changes("proposals", self)
+        follow_changes("proposals", self, private=["AlertSubscription"])

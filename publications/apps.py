@@ -9,4 +9,4 @@ class PublicationsConfig(AppConfig):
         # Saves, deletes and M2M changes of this app's models give its public data a new version.
         from core.data import follow_changes
 
-        follow_changes("publications", self)
+        follow_changes("publications", self, private=["DownloadCount"])

@@ -10,7 +10,16 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from directory.models import Organisation
-from tests.factories import CommuneFactory, EpciFactory, OrganisationFactory, SectorFactory, ThemeFactory
+from tests.data_versions import data_version_writes, seen_elsewhere
+from tests.factories import (
+    CommuneFactory,
+    CorrectionRequestFactory,
+    EpciFactory,
+    MembershipApplicationFactory,
+    OrganisationFactory,
+    SectorFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +264,17 @@ def test_csv_is_gzipped_when_accepted(visitor, actors):
 def test_open_data_may_be_read_by_other_sites(visitor, actors):
     assert visitor.get(GEOJSON_URL)["Access-Control-Allow-Origin"] == "*"
     assert visitor.get(CSV_URL)["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_submission_keeps_the_public_pages_cached_and_a_record_change_renews_them(db):
+    """Applications and correction reports wait for staff: the public data has not changed until a record does."""
+    organisation = OrganisationFactory()
+    before = seen_elsewhere()
+    MembershipApplicationFactory(commune=organisation.commune)
+    CorrectionRequestFactory(organisation=organisation)
+    assert seen_elsewhere() == before
+    with data_version_writes() as writes:
+        organisation.name = "Nouveau nom"
+        organisation.save()
+    assert len(writes) == 1, "one bump for the record, none for its history row"
+    assert seen_elsewhere() != before
