@@ -199,10 +199,7 @@ class CommitmentAdmin(
         for deleted in formset.deleted_objects:
             deleted.delete()
         for update in instances:
-            was_published = (
-                update.pk is not None
-                and CommitmentUpdate.objects.filter(pk=update.pk, review=CommitmentUpdate.Review.PUBLISHED).exists()
-            )
+            was_published = update.published_at is not None  # set by its first publication
             update.save()
             if update.review == CommitmentUpdate.Review.PUBLISHED and not was_published and form.instance.is_public:
                 send_update_published_email(request, update)

@@ -7,6 +7,7 @@ Malformed filters answer 400 with a French message, never 500.
 import csv
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -166,4 +167,12 @@ def commune_suggestions(request):
         ]
         return json.dumps({"communes": suggestions}, ensure_ascii=False).encode()
 
-    return cached_data_response(request, kind="commune-suggestions", build=build, content_type="application/json")
+    # Versioned on the geography: a keystroke already asked for is a cache hit or a 304, not a query.
+    return cached_data_response(
+        request,
+        kind="commune-suggestions",
+        build=build,
+        content_type="application/json",
+        family="territories",
+        query=urlencode({"q": text}),
+    )

@@ -175,12 +175,7 @@ def term_summary(campaign):
             epcis=Count("epci", distinct=True),
         )
     )
-    done = (
-        CommitmentUpdate.objects.public()
-        .filter(commitment__campaign=campaign, status=Commitment.FollowUp.DONE)
-        .values("commitment")
-        .distinct()
-        .count()
-    )
+    # The same rule as the list's "réalisé" filter: a measure whose latest published update says done.
+    done = Commitment.objects.filter(campaign=campaign).public().with_status(Commitment.FollowUp.DONE).count()
     latest = list(CommitmentUpdate.objects.public().filter(commitment__campaign=campaign)[:LATEST_UPDATES_SHOWN])
     return {"totals": totals, "teams_with_done": done, "latest": latest}

@@ -194,9 +194,12 @@ def test_a_suggestion_label_is_read_back_by_the_filter(visitor, artois):
 
 
 def test_suggestions_query_count_is_fixed(visitor, artois, django_assert_num_queries):
-    """Names are ranked in Python from one query, then the chosen communes are read in one more."""
-    with django_assert_num_queries(2):
-        suggestions(visitor, "lens")
+    """The data version, then names ranked in Python from one query and the chosen communes read in one more;
+    the same text again is served from the cache, without a query."""
+    with django_assert_num_queries(3):
+        first = suggestions(visitor, "lens")
+    with django_assert_num_queries(0):
+        assert suggestions(visitor, "lens") == first
 
 
 def test_a_single_start_of_a_name_is_taken(artois):

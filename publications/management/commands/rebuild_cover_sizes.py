@@ -5,6 +5,7 @@ New and changed covers get theirs on save; this is for covers stored before, or 
 
 from django.core.management.base import BaseCommand
 
+from core.data import bump_data_version
 from publications.models import Publication
 
 
@@ -17,4 +18,6 @@ class Command(BaseCommand):
             publication.rebuild_cover_sizes()
             Publication.objects.filter(pk=publication.pk).update(cover_sizes=publication.cover_sizes)
             count += 1
+        if count:
+            bump_data_version("publications")  # update() sends no signal: the pages' image sizes changed
         self.stdout.write(f"{count} couverture(s) déclinée(s) aux tailles des pages.")
