@@ -310,7 +310,8 @@ if (form) {
       for (const element of form.elements) {
         if (element.type === "checkbox") element.checked = false;
         else if (element.tagName === "SELECT") element.selectedIndex = 0;
-        else if (element.type === "search" || element.type === "text") element.value = "";
+        // Hidden too: "Autour de ma position" fills lat/lon by script, and form.reset() keeps script-set values.
+        else if (["search", "text", "hidden"].includes(element.type)) element.value = "";
       }
       applyFilters();
     });

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from directory.models import Organisation
 from tests.browser.a11y import assert_no_violations
 from tests.factories import CommuneFactory, DepartmentFactory, OrganisationFactory
 
@@ -100,3 +101,14 @@ def test_around_my_position_on_a_phone(page, live_server, around_lens):
     cards = page.locator(".org-list > li")
     expect(cards.nth(0)).to_contain_text("Épicerie d'Annay")
     expect(cards).to_have_count(2)  # Annay and Lens, within 10 km; the coast is far away
+
+
+def test_clearing_the_map_filters_forgets_my_position(page, live_server, around_lens):
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 50.4625, "longitude": 2.8822})  # in Annay
+    page.goto(live_server.url + reverse("directory:map"))
+    page.get_by_role("button", name="Autour de ma position").click()
+    expect(page.locator("#map-status")).to_have_text("2 structures sur la carte.")
+    page.locator(".filter-reset").click()
+    expect(page.locator("#map-status")).to_have_text(f"{Organisation.objects.count()} structures sur la carte.")
+    assert "lat=" not in page.url and "autour=" not in page.url
