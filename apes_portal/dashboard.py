@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from directory.models import CorrectionRequest, MembershipApplication, Organisation, ProposedChange
+from directory.models import CorrectionRequest, MembershipApplication, Organisation, ProposedChange, ReviewStatus
 from proposals.models import Commitment
 from publications.models import DownloadCount
 
@@ -86,11 +86,7 @@ def members_by(path, slug, title, column, limit=None):
         .annotate(members=Count("id"))
         .order_by("-members", path)
     )
-    rows = (
-        [(row[path] or "non renseigné", row["members"]) for row in rows[:limit] if limit]
-        if limit
-        else [(row[path] or "non renseigné", row["members"]) for row in rows]
-    )
+    rows = [(row[path] or "non renseigné", row["members"]) for row in rows[:limit]]
     return Chart(slug, title, rows, (column, "adhérents"))
 
 
@@ -142,30 +138,38 @@ def downloads_per_carnet(today):
     return chart, table
 
 
-def waiting_for_moderation():
+def waiting_for_moderation(commitment_counts):
     """What waits for a staff decision, each with the link to its filtered list."""
     items = [
-        (MembershipApplication.objects.pending(), "Demandes d'adhésion", "directory_membershipapplication", "status"),
-        (CorrectionRequest.objects.pending(), "Signalements de correction", "directory_correctionrequest", "status"),
-        (ProposedChange.objects.pending(), "Modifications proposées", "directory_proposedchange", "status"),
+        (MembershipApplication.objects.pending(), "Demandes d'adhésion", "directory_membershipapplication"),
+        (CorrectionRequest.objects.pending(), "Signalements de correction", "directory_correctionrequest"),
+        (ProposedChange.objects.pending(), "Modifications proposées", "directory_proposedchange"),
     ]
     waiting = [
-        {"label": label, "count": queryset.count(), "url": f"{reverse(f'admin:{name}_changelist')}?{key}__exact=new"}
-        for queryset, label, name, key in items
+        {
+            "label": label,
+            "count": queryset.count(),
+            "url": f"{reverse(f'admin:{name}_changelist')}?status__exact={ReviewStatus.NEW}",
+        }
+        for queryset, label, name in items
     ]
     confirmed = Commitment.Status.CONFIRMED
     waiting.append(
         {
             "label": "Engagements à valider",
-            "count": Commitment.objects.filter(status=confirmed).count(),
+            "count": commitment_counts.get(confirmed, 0),
             "url": f"{reverse('admin:proposals_commitment_changelist')}?status__exact={confirmed}",
         }
     )
     return waiting
 
 
-def commitments_by_status():
-    counts = dict(Commitment.objects.values_list("status").annotate(n=Count("id")).order_by())
+def commitment_counts():
+    """{status: count} of every commitment, in one query (the queue and the chart both read it)."""
+    return dict(Commitment.objects.values_list("status").annotate(n=Count("id")).order_by())
+
+
+def commitments_by_status(counts):
     rows = [(label, counts.get(value, 0)) for value, label in Commitment.Status.choices]
     return Chart("engagements", "Engagements par statut", rows, ("statut", "engagements"))
 
@@ -175,8 +179,9 @@ def build_dashboard(today=None):
     today = today or timezone.localdate()
     added, changed = organisations_per_month(today)
     downloads, downloads_table = downloads_per_carnet(today)
+    commitments = commitment_counts()
     return {
-        "waiting": waiting_for_moderation(),
+        "waiting": waiting_for_moderation(commitments),
         "charts": [
             members_over_time(),
             members_by(
@@ -188,7 +193,7 @@ def build_dashboard(today=None):
             added,
             changed,
             downloads,
-            commitments_by_status(),
+            commitments_by_status(commitments),
         ],
         "downloads_table": downloads_table,
     }
