@@ -7,7 +7,6 @@ Last updates: each family's data version (core.data), the same moment every proc
 agree on; one read of the version table serves them all.
 """
 
-import datetime
 import json
 
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, data_version
+from core.data import ATTRIBUTION, LICENCE, LICENCE_URL, cached_data_response, last_modified
 from directory.filters import OrganisationFilterSet
 from directory.schema import SCHEMA_VERSION
 
@@ -35,8 +34,14 @@ def _organisation_filters():
 def _modified(family):
     """When the family's public data last changed, in local time."""
     assert family in CATALOGUE_FAMILIES, f"{family!r} is missing from CATALOGUE_FAMILIES"
-    stamp = data_version(family)["modified"]
-    return timezone.localtime(datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC))
+    return timezone.localtime(last_modified(family))
+
+
+def _distribution(absolute, url_name, title, format_, media_type, example_query="", schema=None):
+    """One format of a dataset: its address, and an example query when one shows what it accepts."""
+    url = absolute(reverse(url_name))
+    distribution = {"title": title, "format": format_, "media_type": media_type, "url": url, "schema": schema}
+    return {**distribution, "example": url + example_query if example_query else ""}
 
 
 def datasets(request):
@@ -60,36 +65,40 @@ def datasets(request):
                 "mêmes structures. Un paramètre inconnu est refusé (erreur 400 avec la liste des paramètres admis)."
             ),
             "distributions": [
-                {
-                    "title": "CSV (séparateur point-virgule, UTF-8)",
-                    "format": "CSV",
-                    "media_type": "text/csv",
-                    "url": absolute(reverse("directory:organisation-export-csv")),
-                    "example": absolute(reverse("directory:organisation-export-csv")) + ORGANISATION_EXAMPLE,
-                    "schema": schema_url,
-                },
-                {
-                    "title": "GeoJSON lisible (noms de champs du schéma ; accepte aussi bbox=ouest,sud,est,nord)",
-                    "format": "GeoJSON",
-                    "media_type": "application/geo+json",
-                    "url": absolute(reverse("directory:organisation-open-geojson")),
-                    "example": absolute(reverse("directory:organisation-open-geojson")) + ORGANISATION_EXAMPLE,
-                    "schema": schema_url,
-                },
-                {
-                    "title": "Flux GoGoCarto / Transiscope (JSON, accepte aussi bounds=ouest,sud,est,nord)",
-                    "format": "JSON",
-                    "media_type": "application/json",
-                    "url": absolute(reverse("directory:organisation-gogocarto")),
-                    "example": absolute(reverse("directory:organisation-gogocarto")) + "?bounds=2.9,50.5,3.2,50.7",
-                },
-                {
-                    "title": "GeoJSON compact de la carte (clés d'une lettre, pour l'affichage)",
-                    "format": "GeoJSON",
-                    "media_type": "application/geo+json",
-                    "url": absolute(reverse("directory:organisation-geojson")),
-                    "example": absolute(reverse("directory:organisation-geojson")) + "?bbox=2.9,50.5,3.2,50.7",
-                },
+                _distribution(
+                    absolute,
+                    "directory:organisation-export-csv",
+                    "CSV (séparateur point-virgule, UTF-8)",
+                    "CSV",
+                    "text/csv",
+                    ORGANISATION_EXAMPLE,
+                    schema=schema_url,
+                ),
+                _distribution(
+                    absolute,
+                    "directory:organisation-open-geojson",
+                    "GeoJSON lisible (noms de champs du schéma ; accepte aussi bbox=ouest,sud,est,nord)",
+                    "GeoJSON",
+                    "application/geo+json",
+                    ORGANISATION_EXAMPLE,
+                    schema=schema_url,
+                ),
+                _distribution(
+                    absolute,
+                    "directory:organisation-gogocarto",
+                    "Flux GoGoCarto / Transiscope (JSON, accepte aussi bounds=ouest,sud,est,nord)",
+                    "JSON",
+                    "application/json",
+                    "?bounds=2.9,50.5,3.2,50.7",
+                ),
+                _distribution(
+                    absolute,
+                    "directory:organisation-geojson",
+                    "GeoJSON compact de la carte (clés d'une lettre, pour l'affichage)",
+                    "GeoJSON",
+                    "application/geo+json",
+                    "?bbox=2.9,50.5,3.2,50.7",
+                ),
             ],
         },
         {
@@ -101,13 +110,7 @@ def datasets(request):
             ),
             "modified": _modified("territories"),
             "distributions": [
-                {
-                    "title": "GeoJSON",
-                    "format": "GeoJSON",
-                    "media_type": "application/geo+json",
-                    "url": absolute(reverse("territories:epci-geojson")),
-                    "example": absolute(reverse("territories:epci-geojson")),
-                }
+                _distribution(absolute, "territories:epci-geojson", "GeoJSON", "GeoJSON", "application/geo+json"),
             ],
         },
         {
@@ -119,13 +122,7 @@ def datasets(request):
             ),
             "modified": _modified("territories"),
             "distributions": [
-                {
-                    "title": "GeoJSON",
-                    "format": "GeoJSON",
-                    "media_type": "application/geo+json",
-                    "url": absolute(reverse("territories:dynamic-geojson")),
-                    "example": absolute(reverse("territories:dynamic-geojson")),
-                }
+                _distribution(absolute, "territories:dynamic-geojson", "GeoJSON", "GeoJSON", "application/geo+json"),
             ],
         },
         {
@@ -134,13 +131,7 @@ def datasets(request):
             "description": "Les carnets de l'Apes, ses plaidoyers et les études publiées, les plus récents d'abord.",
             "modified": _modified("publications"),
             "distributions": [
-                {
-                    "title": "Flux Atom",
-                    "format": "Atom",
-                    "media_type": "application/atom+xml",
-                    "url": absolute(reverse("publications:publication-feed")),
-                    "example": absolute(reverse("publications:publication-feed")),
-                }
+                _distribution(absolute, "publications:publication-feed", "Flux Atom", "Atom", "application/atom+xml"),
             ],
         },
     ]
@@ -203,8 +194,7 @@ def dcat_document(request):
                 for distribution in dataset["distributions"]
             ],
         }
-        if dataset["modified"]:
-            entry["dct:modified"] = dataset["modified"].isoformat()
+        entry["dct:modified"] = dataset["modified"].isoformat()
         entries.append(entry)
     document = {
         "@context": {

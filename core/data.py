@@ -355,10 +355,15 @@ def versioned(family):
     return decorator
 
 
+def last_modified(*families):
+    """When the families' public data last changed (an aware datetime, UTC), the same in every process."""
+    return datetime.datetime.fromtimestamp(data_version(*families)["modified"], tz=datetime.UTC)
+
+
 def _version_validators(family):
     """(token, last-modified datetime) of the family's data version: what every validator derives from."""
-    version = data_version(*_families(family))
-    return version["token"], datetime.datetime.fromtimestamp(version["modified"], tz=datetime.UTC)
+    families = _families(family)
+    return data_version(*families)["token"], last_modified(*families)
 
 
 def _conditional(view, etag, last_modified):

@@ -52,6 +52,13 @@ def test_the_page_lists_every_dataset_with_licence_and_last_update(visitor, data
     assert "accepte aussi bounds=ouest,sud,est,nord" in html  # the box, on the formats that take it
 
 
+def test_an_example_is_offered_only_where_it_shows_a_query(visitor, data):
+    html = visitor.get(PAGE_URL).content.decode()
+    epci = reverse("territories:epci-geojson")
+    assert f'<a href="http://testserver{epci}">GeoJSON</a></li>' in html, "no example repeating the address itself"
+    assert 'exemple : <a href="http://testserver/donnees/organisations.gogocarto.json?bounds=' in html
+
+
 def test_the_footer_links_to_the_catalogue(visitor):
     assert f'href="{PAGE_URL}"' in visitor.get(reverse("home")).content.decode()
 
