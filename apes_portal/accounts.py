@@ -106,12 +106,10 @@ class QueuedPasswordResetForm(HoneypotFormMixin, PasswordResetForm):
 @method_decorator(rate_limited("password-reset", RESET_RATE), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("accounts:password-reset-done")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def dispatch(self, *args, **kwargs):
@@ -122,7 +120,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("accounts:password-change-done")
 
 
