@@ -94,7 +94,7 @@ def build_review(campaign, commitments=None):
     )
     by_epci = {}
     for commitment in commitments:
-        epci = commitment.epci or (commitment.commune.epci if commitment.commune_id else None)
+        epci = commitment.territory_epci
         if epci is None:
             continue
         item = by_epci.setdefault(epci.pk, EpciReview(epci=epci))
@@ -116,7 +116,7 @@ def csv_bytes(rows, absolute):
     writer.writerow(COLUMNS)
     for row in rows:
         commitment, measure = row["commitment"], row["measure"]
-        epci = commitment.epci or commitment.commune.epci
+        epci = commitment.territory_epci
         latest = measure.latest
         values = [
             epci.siren,

@@ -205,6 +205,11 @@ class Commitment(models.Model):
         return self.commune or self.epci
 
     @property
+    def territory_epci(self):
+        """The EPCI the commitment counts for (see `in_epci`): its own, else its commune's."""
+        return self.epci if self.epci_id else (self.commune.epci if self.commune_id else None)
+
+    @property
     def territory_name(self):
         if self.commune_id:
             return self.commune.name

@@ -7,6 +7,7 @@ The page runs a fixed number of queries whatever the number of axes, proposals, 
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -172,7 +173,8 @@ def term_summary(campaign):
         .public()
         .aggregate(
             teams=Count("pk"),
-            epcis=Count("epci", distinct=True),
+            # Each team's EPCI as `in_epci` counts it: its own, else its commune's.
+            epcis=Count(Coalesce("epci", "commune__epci"), distinct=True),
         )
     )
     # The same rule as the list's "réalisé" filter: a measure whose latest published update says done.

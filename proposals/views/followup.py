@@ -73,7 +73,7 @@ def local_actors(commitment, measures):
 
     One query for the candidates (with their sectors and themes prefetched: 3 in all), matched in Python.
     """
-    epci = commitment.epci or (commitment.commune.epci if commitment.commune_id else None)
+    epci = commitment.territory_epci
     sector_ids = {s.pk for m in measures for s in m.proposal.sectors.all()}
     theme_ids = {t.pk for m in measures for t in m.proposal.themes.all()}
     if epci is None or not (sector_ids or theme_ids):

@@ -91,6 +91,17 @@ def test_after_the_vote_the_campaign_page_leads_with_the_follow_up(visitor, foll
     assert "Vous êtes élu·e ou candidat·e ?" not in html
 
 
+def test_the_term_summary_counts_each_team_in_its_epci_and_done_by_the_latest_status(visitor, followed, places):
+    """A team typed with its commune only counts for the commune's EPCI; a measure done then reopened is not done."""
+    lille = CommitmentFactory(campaign=followed["commitment"].campaign, commune=places["lille"], epci=None)
+    first = Proposal.objects.get(slug="proximite-a")
+    lille.proposals.set([first])
+    CommitmentUpdateFactory(commitment=lille, proposal=first, status="realise", date=datetime.date(2026, 5, 1))
+    CommitmentUpdateFactory(commitment=lille, proposal=first, status="en-cours", date=datetime.date(2026, 9, 1))
+    text = " ".join(visitor.get(reverse("proposals:campaign")).content.decode().split())
+    assert "2 équipes engagées dans 2 intercommunalités ; 1 a déjà réalisé au moins une mesure." in text
+
+
 def test_before_the_vote_the_page_invites_candidates(visitor, campaign):
     html = visitor.get(reverse("proposals:campaign")).content.decode()
     assert "S'engager sur ces propositions" in html
