@@ -23,7 +23,7 @@ from core.data import data_version
 from core.text import normalize
 from core.views import filter_error_messages
 from directory.models import Organisation, Sector
-from directory.widgets import InlineOptionsSelect
+from directory.widgets import InlineCheckboxSelectMultiple, InlineOptionsSelect
 from territories.models import Commune, Department, Epci, Theme
 
 UNKNOWN_VALUE = "« %(value)s » n'est pas une valeur connue pour ce filtre."
@@ -233,7 +233,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label="Type de structure",
         choices=Organisation.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=InlineCheckboxSelectMultiple(swatch_prefix="kind--"),
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
     sector = _model_choice("Secteur d'activité", Sector.objects.all(), "slug", "filter_sector", empty_label="Tous")

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
 from django.templatetags.static import static
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -71,6 +71,17 @@ class PointMapWidget(forms.Widget):
         return context
 
 
+def _options_html(template, choices, selected):
+    """A choice widget's options, one `str.format` of `template` each: `{index}`, `{value}` and `{label}`
+    (escaped), `{on}` (" selected" or " checked" for a chosen value, else empty)."""
+    return mark_safe(
+        "".join(
+            template.format(index=index, value=escape(value), label=escape(label), on=selected.get(str(value), ""))
+            for index, (value, label) in enumerate(choices)
+        )
+    )
+
+
 class InlineOptionsSelect(forms.Select):
     """A `<select>` whose options are written in Python instead of one template render each.
 
@@ -81,15 +92,40 @@ class InlineOptionsSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option_value, mark_safe(" selected") if str(option_value) in selected else "", label)
-                for option_value, label in self.choices
-            ),
-        )
+        selected = dict.fromkeys(self.format_value(value), " selected")
+        options = _options_html('<option value="{value}"{on}>{label}</option>', self.choices, selected)
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
         )
+
+
+class InlineCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes written in Python, each inside its `<label class="check">`, for a filter form's fieldset.
+
+    For the same reason as `InlineOptionsSelect`: Django renders each checkbox through three templates
+    (`input_option.html`, `input.html`, `attrs.html`), a quarter of the directory's filter form. The
+    fieldset around them (includes/filter_form.html) carries the field's id, legend, errors and
+    aria-describedby; each input gets Django's own id (`<field id>_<index>`), so the labels and the error
+    summary point at the same elements as before. `swatch_prefix` adds each value's colour dot
+    (`<span class="kind-dot kind--association">`), as the map legend shows it.
+    """
+
+    def __init__(self, attrs=None, choices=(), *, swatch_prefix=""):
+        super().__init__(attrs, choices)
+        self.swatch_prefix = swatch_prefix
+
+    def render(self, name, value, attrs=None, renderer=None):
+        input_attrs = self.build_attrs(self.attrs, attrs)  # the bound field's id and aria-invalid, as Django's
+        field_id = escape(input_attrs.pop("id", f"id_{name}"))
+        extra = flatatt(input_attrs).replace("{", "{{").replace("}", "}}")
+        swatch = (
+            f'<span class="kind-dot {self.swatch_prefix}{{value}}" aria-hidden="true"></span>'
+            if self.swatch_prefix
+            else ""
+        )
+        template = (
+            f'<label class="check" for="{field_id}_{{index}}"><input type="checkbox" name="{escape(name)}"'
+            f' value="{{value}}" id="{field_id}_{{index}}"{extra}{{on}}>{swatch}{{label}}</label>'
+        )
+        selected = dict.fromkeys(map(str, self.format_value(value)), " checked")
+        return _options_html(template, self.choices, selected)

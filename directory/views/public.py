@@ -16,7 +16,8 @@ from core.data import LICENCE, LICENCE_URL, cache_key, cached, normalised_query,
 from core.maps import map_config
 from core.views import DeferredJoinPaginator, FilteredListMixin
 from directory.filters import OrganisationFilterSet
-from directory.models import Organisation
+from directory.models import Organisation, Sector
+from territories.models import Theme
 
 PAGE_SIZE = 24
 # Rendered list pages are cached per query string and data version (any organisation saved or deleted
@@ -123,9 +124,11 @@ def organisation_detail_queryset():
     members (`ptce_members`).
     """
     published = Organisation.objects.published()
-    return published.select_related("commune__department", "commune__epci", "represented_epci").prefetch_related(
-        "sectors",
-        "themes",
+    related = published.select_related("commune__department", "commune__epci", "represented_epci")
+    # An EPCI's boundary (a few KB of GeoJSON each) is drawn on its own page, never on an organisation's.
+    return related.defer("commune__epci__boundary", "represented_epci__boundary").prefetch_related(
+        Prefetch("sectors", queryset=Sector.objects.only("slug", "name", "order")),
+        Prefetch("themes", queryset=Theme.objects.only("slug", "name", "order")),
         Prefetch("ptces", queryset=published.only("id", "name", "slug", "kind").order_by("name")),
     )
 

@@ -59,3 +59,21 @@ def test_a_refused_value_still_marks_its_select_invalid(visitor, listed):
     (select,) = re.findall(r'<select name="sector"[^>]*>', response.content.decode())
     assert 'aria-invalid="true"' in select
     assert 'aria-describedby="id_sector_error"' in select
+
+
+def test_the_kind_checkboxes_keep_their_labels_state_and_colour_dots(visitor, listed):
+    body = visitor.get(LIST_URL, {"kind": ["scop", "association"]}).content.decode()
+    checkboxes = re.findall(r'<label class="check" for="(id_kind_\d+)"><input ([^>]*)>(<span [^>]*></span>)', body)
+    assert len(checkboxes) == len(OrganisationFactory._meta.model.Kind.choices)
+    for label_for, attributes, dot in checkboxes:
+        assert f'id="{label_for}"' in attributes  # each label names its own input
+        value = re.search(r'value="([^"]+)"', attributes).group(1)
+        assert ("checked" in attributes) == (value in {"scop", "association"})
+        assert dot == f'<span class="kind-dot kind--{value}" aria-hidden="true"></span>'
+
+
+def test_a_refused_kind_marks_each_checkbox_invalid(visitor, listed):
+    response = visitor.get(LIST_URL, {"kind": "inconnu"})
+    assert response.status_code == 400
+    inputs = re.findall(r'<input type="checkbox" name="kind"[^>]*>', response.content.decode())
+    assert inputs and all('aria-invalid="true"' in tag for tag in inputs)
