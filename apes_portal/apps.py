@@ -38,9 +38,11 @@ class ApesPortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from apes_portal.roles import sync_roles_after_migrate
+        from core.data import follow_changes
 
         # Models added by any app after the roles migration get their permissions in the groups too.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="apes_portal_sync_roles")
+        follow_changes("site", self)
 
 
 class LockoutsConfig(AxesAppConfig):

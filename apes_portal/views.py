@@ -3,6 +3,7 @@
 from django.views.generic import TemplateView
 
 from apes_portal.models import KeyFigure
+from core.data import cache_key, cached, store
 
 CHARTER_PRINCIPLES = [
     {
@@ -36,7 +37,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["key_figures"] = KeyFigure.objects.all()
+        context["key_figures"] = key_figures()
         context["principles"] = CHARTER_PRINCIPLES
         return context
 
@@ -44,3 +45,17 @@ class HomeView(TemplateView):
 class CharterView(TemplateView):
     template_name = "pages/charter.html"
     extra_context = {"principles": CHARTER_PRINCIPLES}
+
+
+def key_figures():
+    """The network's key figures, read once per data version of the site (any staff edit starts a new one).
+
+    The home page is never page-cached: every visitor gets it rendered. Its one query was 40 % of that
+    work (bench/RESULTS-misses.md); the figures change a few times a year.
+    """
+    key = cache_key("key-figures", "", family="site")
+    figures = cached(key)
+    if figures is None:
+        figures = list(KeyFigure.objects.all())
+        store(key, figures)
+    return figures

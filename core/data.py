@@ -71,6 +71,8 @@ FAMILIES = {
     "publications": ("publications", "territories"),
     # Proposals cite publications; commitments sit on communes and EPCI.
     "proposals": ("proposals", "territories", "publications"),
+    # The site's own content (apes_portal): the home page's key figures.
+    "site": ("site",),
 }
 
 # Every source: the names `bump_data_version()` takes (each app's own family starts with its source).

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from apes_portal import demo
 from apes_portal.models import KeyFigure
+from tests.data_versions import seen_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,22 @@ def test_home_figures_follow_staff_edits(visitor):
     demo.seed(lambda message: None)
     KeyFigure.objects.filter(label="adhérents").update(value=175)
     html = visitor.get(reverse("home")).content.decode()
+    assert "<strong>175</strong> adhérents" in html
+    assert "<strong>160</strong>" not in html
+
+
+def test_a_figure_edited_in_the_admin_shows_on_the_next_home_page(visitor, django_assert_num_queries):
+    demo.seed(lambda message: None)
+    home = reverse("home")
+    visitor.get(home)  # reads the figures once for this state of the site
+    with django_assert_num_queries(0):  # nor on the next visit: no query at all for an anonymous visitor
+        visitor.get(home)
+    before = seen_elsewhere("site")
+    figure = KeyFigure.objects.get(label="adhérents")
+    figure.value = 175
+    figure.save()  # what the admin's change form does
+    assert seen_elsewhere("site") != before  # every worker sees a new version of the site
+    html = visitor.get(home).content.decode()
     assert "<strong>175</strong> adhérents" in html
     assert "<strong>160</strong>" not in html
 
