@@ -168,7 +168,8 @@ class OrganisationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         context["show_email"] = self.show_email
-        context["json_ld"] = organisation_json_ld(self.request, organisation)
+        context["canonical_url"] = self.request.build_absolute_uri(organisation.get_absolute_url())
+        context["json_ld"] = organisation_json_ld(organisation, context["canonical_url"], self.request)
         context["ptces"] = list(organisation.ptces.all())
         context["ptce_members"] = ptce_members(organisation)
         if organisation.latitude is not None and organisation.longitude is not None:
@@ -206,13 +207,14 @@ def organisation_email(request, slug):
     return _reveal_email(request, slug=slug)
 
 
-def organisation_json_ld(request, organisation):
-    """schema.org Organization for search engines (no email: that one stays behind the button)."""
+def organisation_json_ld(organisation, url, request):
+    """schema.org Organization for search engines (no email: that one stays behind the button); `url` is the
+    page's canonical address."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": organisation.name,
-        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "url": url,
     }
     if organisation.short_description:
         data["description"] = organisation.short_description
