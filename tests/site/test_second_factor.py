@@ -2,6 +2,7 @@
 codes shown once, then a TOTP code at each sign-in; wrong, replayed and hurried codes are refused in French."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -145,6 +146,13 @@ def test_the_next_page_stays_on_this_site(client, enrolled):
     sign_in_with_password(client)
     response = give_code(client, current_code(enrolled), next_url="https://ailleurs.example/")
     assert response.url == INDEX
+
+
+def test_the_login_does_not_pass_an_off_site_next_on(client, enrolled):
+    response = sign_in_with_password(client, next_url="https://ailleurs.example/")
+    assert response.status_code == 302
+    assert "ailleurs.example" not in response.url
+    assert response.url == VERIFY + "?" + urlencode({"next": INDEX})
 
 
 def test_editors_need_no_second_factor_by_default(client):
