@@ -163,6 +163,13 @@ def _throttle_message(devices):
     return TOO_MANY_ATTEMPTS.format(seconds=max(max(waits), 1)) if waits else None
 
 
+class OneTimeCodeInput(forms.TextInput):
+    """The code input, empty again after a refusal: a wrong or used code is typed anew, not corrected."""
+
+    def format_value(self, value):
+        return None
+
+
 class SecondFactorForm(forms.Form):
     """A code from the authenticator app or a recovery code; `device` is the one that matched."""
 
@@ -170,7 +177,10 @@ class SecondFactorForm(forms.Form):
         label="Code de vérification",
         help_text="Les 6 chiffres de votre application d'authentification, ou un code de secours.",
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        # A recovery code has letters: no numeric keyboard (inputmode), no spelling marks on the code.
+        widget=OneTimeCodeInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false", "autofocus": True}
+        ),
     )
 
     def __init__(self, user, *args, devices=None, **kwargs):

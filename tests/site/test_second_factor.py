@@ -92,8 +92,12 @@ def test_a_wrong_code_is_refused_in_french_on_the_same_form(client, enrolled):
     wrong = f"{(int(current_code(enrolled)) + 1) % 1_000_000:06d}"
     response = give_code(client, wrong)
     assert response.status_code == 200
-    assert "Ce code n&#x27;est pas valable" in response.content.decode()
-    assert 'aria-invalid="true"' in response.content.decode()
+    page = response.content.decode()
+    assert "Ce code n&#x27;est pas valable" in page
+    assert 'aria-invalid="true" aria-describedby="id_code_helptext id_code_error"' in page
+    assert 'id="id_code_error"' in page and 'id="id_code_helptext"' in page
+    assert 'autocomplete="one-time-code" inputmode="text"' in page
+    assert f'value="{wrong}"' not in page  # the field comes back empty, for the next code
     assert client.get(INDEX).status_code == 302
 
 
