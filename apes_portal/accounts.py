@@ -163,6 +163,13 @@ def _throttle_message(devices):
     return TOO_MANY_ATTEMPTS.format(seconds=max(max(waits), 1)) if waits else None
 
 
+class OneTimeCodeInput(forms.TextInput):
+    """The code input, empty again after a refusal: a wrong or used code is typed anew, not corrected."""
+
+    def format_value(self, value):
+        return None
+
+
 class SecondFactorForm(forms.Form):
     """A code from the authenticator app or a recovery code; `device` is the one that matched."""
 
@@ -170,7 +177,10 @@ class SecondFactorForm(forms.Form):
         label="Code de vérification",
         help_text="Les 6 chiffres de votre application d'authentification, ou un code de secours.",
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        # A recovery code has letters: no numeric keyboard (inputmode), no spelling marks on the code.
+        widget=OneTimeCodeInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false", "autofocus": True}
+        ),
     )
 
     def __init__(self, user, *args, devices=None, **kwargs):
@@ -198,15 +208,24 @@ class SecondFactorForm(forms.Form):
         return code
 
 
-def _safe_next(request):
+def safe_next(request):
+    """The page the request's `next` names (POST, then GET) when it stays on this site, else the admin index.
+
+    Django's own check, with the hosts RedirectURLMixin.get_success_url_allowed_hosts allows (this one).
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("admin:index")
 
 
+def redirect_with_next(url_name, request):
+    """A redirect to the page `url_name` names, passing the request's safe `next` on."""
+    return redirect(reverse(url_name) + "?" + urlencode({"next": safe_next(request)}))
+
+
 def _second_factor_context(request, site, **extra):
-    return {**site.each_context(request), "next": _safe_next(request), **extra}
+    return {**site.each_context(request), "next": safe_next(request), **extra}
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -218,9 +237,9 @@ class SecondFactorView(View):
 
     def dispatch(self, request, *args, **kwargs):
         if not awaits_second_factor(request):
-            return redirect(reverse("admin:login") + "?" + urlencode({"next": _safe_next(request)}))
+            return redirect_with_next("admin:login", request)
         if not has_authenticator(request.user):
-            return redirect(reverse("admin:second-factor-enrol") + "?" + urlencode({"next": _safe_next(request)}))
+            return redirect_with_next("admin:second-factor-enrol", request)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -231,7 +250,7 @@ class SecondFactorView(View):
         if not form.is_valid():
             return self.render(form)  # a wrong, replayed or throttled code: the form again, with the reason
         otp_login(request, form.device)
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request))
 
     def render(self, form):
         context = _second_factor_context(self.request, self.site, form=form, title="Double authentification")
@@ -249,9 +268,9 @@ class SecondFactorEnrolView(View):
 
     def dispatch(self, request, *args, **kwargs):
         if not awaits_second_factor(request):
-            return redirect(reverse("admin:login") + "?" + urlencode({"next": _safe_next(request)}))
+            return redirect_with_next("admin:login", request)
         if has_authenticator(request.user):
-            return redirect(reverse("admin:second-factor") + "?" + urlencode({"next": _safe_next(request)}))
+            return redirect_with_next("admin:second-factor", request)
         self.device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
         if self.device is None:
             self.device = TOTPDevice.objects.create(

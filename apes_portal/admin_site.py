@@ -8,13 +8,10 @@ whose session is not verified yet has no permission here, and the login page sen
 second-factor page (or to enrolment, on the first sign-in).
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import admin
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 
-from apes_portal.accounts import SecondFactorEnrolView, SecondFactorView, awaits_second_factor
+from apes_portal.accounts import SecondFactorEnrolView, SecondFactorView, awaits_second_factor, redirect_with_next
 from apes_portal.dashboard import build_dashboard
 from apes_portal.forms import AdminLoginForm
 
@@ -31,10 +28,7 @@ class ApesAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)
         if awaits_second_factor(request):  # the password was right (now or earlier): the code comes next
-            target = (
-                request.POST.get("next") or request.GET.get("next") or reverse("admin:index", current_app=self.name)
-            )
-            return redirect(reverse("admin:second-factor", current_app=self.name) + "?" + urlencode({"next": target}))
+            return redirect_with_next("admin:second-factor", request)
         return response
 
     def get_urls(self):

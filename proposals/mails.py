@@ -1,25 +1,20 @@
 """The proposals mails, all through `core.notify`: commitment confirmation (listing the measures), validated or
 refused, update published or refused; alert subscription confirmation and the daily alerts.
 
+Each mail is `templates/mail/<event>.txt` with its `.html` alternative, as every mail of the portal.
 Mails sent from the admin build absolute links from the staff member's request, as the public views do.
 """
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.notify import notify, notify_staff
 from proposals.models import ALERT_CONFIRMATION_MAX_AGE
 
 
-def _send(commitment, name, context):
-    context = {"commitment": commitment, **context}
-    notify(
-        commitment.email,
-        render_to_string(f"proposals/email/{name}_subject.txt", context),
-        f"proposals/email/{name}_body.txt",
-        context,
-    )
+def _send(commitment, subject, event, context):
+    """Mail the signatory of `commitment` the `mail/<event>.txt` mail (and its HTML alternative)."""
+    notify(commitment.email, subject, f"mail/{event}.txt", {"commitment": commitment, **context})
 
 
 def proposal_link(request, commitment):
@@ -33,14 +28,20 @@ def send_confirmation_email(request, commitment):
     )
     days = max(1, settings.COMMITMENT_CONFIRMATION_MAX_AGE // 86400)
     proposals = commitment.proposals.select_related("axis").order_by("axis__order", "order")
-    _send(commitment, "confirmation", {"link": link, "days": days, "proposals": proposals})
+    _send(
+        commitment,
+        "Confirmez votre engagement — propositions de l'Apes Hauts-de-France",
+        "commitment_confirmation",
+        {"link": link, "days": days, "proposals": proposals},
+    )
 
 
 def send_validated_email(request, commitment, message=""):
     """Told once staff validate: the public page, the link to propose updates and the staff's word, if any."""
     _send(
         commitment,
-        "validated",
+        f"Votre engagement est publié ({commitment.territory_name})",
+        "commitment_validated",
         {
             "page": request.build_absolute_uri(commitment.get_absolute_url()),
             "propose": proposal_link(request, commitment),
@@ -51,13 +52,18 @@ def send_validated_email(request, commitment, message=""):
 
 def send_refused_email(request, commitment, message=""):
     """Told when staff refuse a commitment, or withdraw a public one, with the staff's word, if any."""
-    _send(commitment, "refused", {"message": message})
+    if commitment.validated_at:
+        subject = f"Votre engagement est retiré de la liste publique ({commitment.territory_name})"
+    else:
+        subject = f"Votre engagement n'est pas publié ({commitment.territory_name})"
+    _send(commitment, subject, "commitment_refused", {"message": message})
 
 
 def send_update_published_email(request, update, message=""):
     commitment = update.commitment
     _send(
         commitment,
+        f"Suivi de votre engagement mis à jour ({commitment.territory_name})",
         "update_published",
         {
             "update": update,
@@ -72,6 +78,7 @@ def send_update_refused_email(request, update, message=""):
     """Told when staff refuse a proposed update: why, and a fresh link to propose another (the old one served)."""
     _send(
         update.commitment,
+        f"Votre mise à jour n'est pas publiée ({update.commitment.territory_name})",
         "update_refused",
         {"update": update, "message": message, "propose": proposal_link(request, update.commitment)},
     )
@@ -81,8 +88,8 @@ def tell_staff_about(request, commitment):
     admin_link = request.build_absolute_uri(commitment.get_admin_url())
     context = {"commitment": commitment, "admin_link": admin_link, "proposals": commitment.proposals.all()}
     notify_staff(
-        render_to_string("proposals/email/staff_subject.txt", context),
-        "proposals/email/staff_body.txt",
+        f"Nouvel engagement à valider : {commitment.full_name} ({commitment.territory_name})",
+        "mail/commitment_to_validate.txt",
         context,
     )
 
@@ -91,7 +98,7 @@ def tell_staff_about_proposed_update(request, update):
     admin_link = request.build_absolute_uri(reverse("admin:proposals_commitmentupdate_change", args=[update.pk]))
     notify_staff(
         f"Suivi proposé par {update.commitment.full_name} ({update.commitment.territory_name})",
-        "proposals/email/staff_update_body.txt",
+        "mail/update_proposed.txt",
         {"update": update, "admin_link": admin_link},
     )
 
@@ -112,7 +119,7 @@ def send_alert_confirmation(absolute, email, subscriptions):
     notify(
         email,
         "Confirmez votre abonnement aux alertes de l'Apes",
-        "mail/alert_confirm_body.txt",
+        "mail/alert_confirm.txt",
         {"items": items, "days": max(1, ALERT_CONFIRMATION_MAX_AGE // 86400)},
     )
 
@@ -145,7 +152,7 @@ def send_alert(absolute, email, sections):
     notify(
         email,
         "Du nouveau dans le suivi des engagements municipaux",
-        "mail/alert_updates_body.txt",
+        "mail/alert_updates.txt",
         context,
         headers={"List-Unsubscribe": f"<{everything}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )

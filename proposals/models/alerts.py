@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models.campaign import Proposal
-from proposals.models.commitments import CommitmentUpdate
+from proposals.models.updates import CommitmentUpdate
 
 ALERT_CONFIRM_SALT = "proposals.alert.confirm"
 ALERT_UNSUBSCRIBE_SALT = "proposals.alert.unsubscribe"

@@ -87,6 +87,9 @@ def test_subscribe_confirm_be_alerted_once_a_day_and_unsubscribe(visitor, team, 
     [unsubscribe_one, unsubscribe_all] = links(alert, "alert-unsubscribe")
     assert alert.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_all}>"
     assert alert.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Maison de l'ESS" in alert.body  # the portal's mail footer
+    [(html, mimetype)] = alert.alternatives
+    assert mimetype == "text/html" and f'href="{unsubscribe_all}"' in html
 
     # At most one mail a day: a second update the same day waits for tomorrow's run.
     CommitmentUpdateFactory(commitment=team, status="en-cours", note="Encore.")

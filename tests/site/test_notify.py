@@ -1,6 +1,7 @@
 """The one notifier: mail leaves after the commit, and a mail outage never reaches the person submitting."""
 
 import logging
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -38,3 +39,10 @@ def test_a_mail_outage_is_logged_not_raised(settings, caplog):
     with caplog.at_level(logging.ERROR, logger="core.notify"):
         notify.notify("jeanne@example.org", "Confirmez", "Le lien.")
     assert "Could not send the email 'Confirmez'" in caplog.text
+
+
+def test_every_mail_has_its_html_alternative(settings):
+    """templates/mail/<event>.txt goes with <event>.html (core.notify attaches it); footer.txt is a part."""
+    mails = Path(settings.BASE_DIR, "templates", "mail")
+    texts = {path.stem for path in mails.glob("*.txt")} - {"footer"}
+    assert texts and texts <= {path.stem for path in mails.glob("*.html")}

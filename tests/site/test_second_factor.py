@@ -2,6 +2,7 @@
 codes shown once, then a TOTP code at each sign-in; wrong, replayed and hurried codes are refused in French."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -91,8 +92,12 @@ def test_a_wrong_code_is_refused_in_french_on_the_same_form(client, enrolled):
     wrong = f"{(int(current_code(enrolled)) + 1) % 1_000_000:06d}"
     response = give_code(client, wrong)
     assert response.status_code == 200
-    assert "Ce code n&#x27;est pas valable" in response.content.decode()
-    assert 'aria-invalid="true"' in response.content.decode()
+    page = response.content.decode()
+    assert "Ce code n&#x27;est pas valable" in page
+    assert 'aria-invalid="true" aria-describedby="id_code_helptext id_code_error"' in page
+    assert 'id="id_code_error"' in page and 'id="id_code_helptext"' in page
+    assert 'autocomplete="one-time-code" inputmode="text"' in page
+    assert f'value="{wrong}"' not in page  # the field comes back empty, for the next code
     assert client.get(INDEX).status_code == 302
 
 
@@ -145,6 +150,13 @@ def test_the_next_page_stays_on_this_site(client, enrolled):
     sign_in_with_password(client)
     response = give_code(client, current_code(enrolled), next_url="https://ailleurs.example/")
     assert response.url == INDEX
+
+
+def test_the_login_does_not_pass_an_off_site_next_on(client, enrolled):
+    response = sign_in_with_password(client, next_url="https://ailleurs.example/")
+    assert response.status_code == 302
+    assert "ailleurs.example" not in response.url
+    assert response.url == VERIFY + "?" + urlencode({"next": INDEX})
 
 
 def test_editors_need_no_second_factor_by_default(client):

@@ -9,8 +9,8 @@ printable). Staff get the same files as a ZIP from the commitments admin (action
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator
 
+from core.commands import absolute_url_builder, add_base_url_argument
 from proposals.models import Campaign
 from proposals.review import build_review, review_files
 
@@ -20,22 +20,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", required=True, help="The folder to write into (created if needed).")
-        parser.add_argument("--base-url", required=True, help="The public site's address for the links.")
+        add_base_url_argument(parser)
         parser.add_argument("--campaign", help="A campaign's slug (default: the current published one).")
 
     def handle(self, *args, output, base_url, campaign, **options):
-        base_url = base_url.rstrip("/")
-        try:
-            URLValidator(schemes=["http", "https"])(base_url)
-        except Exception:
-            raise CommandError(f"Adresse du site invalide : {base_url!r}") from None
+        absolute = absolute_url_builder(base_url)
         found = Campaign.objects.filter(slug=campaign).first() if campaign else Campaign.objects.current()
         if found is None:
             raise CommandError("Aucune campagne ne correspond." if campaign else "Aucune campagne n'est publiée.")
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         review = build_review(found)
-        files = review_files(review, lambda path: f"{base_url}{path}")
+        files = review_files(review, absolute)
         for name, content in files.items():
             (folder / name).write_bytes(content)
         self.stdout.write(

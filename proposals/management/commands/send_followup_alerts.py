@@ -8,10 +8,10 @@ Addresses with nothing new get no mail. Unconfirmed subscriptions whose link has
 
 from collections import defaultdict
 
-from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import URLValidator
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.commands import absolute_url_builder, add_base_url_argument
 from proposals.mails import send_alert
 from proposals.models import AlertSubscription
 
@@ -20,20 +20,11 @@ class Command(BaseCommand):
     help = "Email each confirmed subscriber the follow-up updates published since their last alert (once a day)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--base-url", required=True, help="The public site's address for the links, e.g. https://www.apes-hdf.org"
-        )
+        add_base_url_argument(parser)
         parser.add_argument("--dry-run", action="store_true", help="Count the mails, send nothing, change nothing.")
 
     def handle(self, *args, base_url, dry_run, **options):
-        base_url = base_url.rstrip("/")
-        try:
-            URLValidator(schemes=["http", "https"])(base_url)
-        except Exception:
-            raise CommandError(f"Adresse du site invalide : {base_url!r}") from None
-
-        def absolute(path):
-            return f"{base_url}{path}"
+        absolute = absolute_url_builder(base_url)
 
         now = timezone.now()
         by_address = defaultdict(list)
