@@ -260,6 +260,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         choices=RADIUS_CHOICES,
         method="keep",  # applied with the commune or the position, in filter_queryset
         empty_label="Dans la commune seulement",
+        widget=InlineOptionsSelect,
         error_messages={"invalid_choice": "Le rayon doit être 5, 10, 20 ou 50 km."},
     )
     lat = django_filters.NumberFilter(
