@@ -163,6 +163,7 @@ async function load() {
   params.delete("page");
   params.delete("sort");
   filterQuery = params.toString();
+  markPosition(params);
   setStatus("Chargement des structures…");
   mapElement.setAttribute("aria-busy", "true");
   let data;
@@ -356,28 +357,19 @@ if (epciToggle) {
   });
 }
 
+// The position the selection is around ("Autour de ma position" of the filter form, the one geolocation
+// control of the page), marked on the map: what the removed "Autour de moi" button showed, now with the
+// actors around it and in the URL.
 let here = null;
-const locate = document.querySelector("[data-locate]");
-if (locate) {
-  if (!("geolocation" in navigator)) {
-    locate.disabled = true;
-  }
-  locate.addEventListener("click", () => {
-    setStatus("Recherche de votre position…");
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        const latlng = [position.coords.latitude, position.coords.longitude];
-        if (here) map.removeLayer(here);
-        here = L.circleMarker(latlng, { radius: 8, color: "#1d4ed8", weight: 3, fillOpacity: 0.4 })
-          .bindTooltip("Vous êtes ici")
-          .addTo(map);
-        map.setView(latlng, 12);
-        setStatus("La carte est centrée sur votre position.");
-      },
-      () => setStatus("Votre position n'est pas disponible (refusée ou introuvable). La carte reste sur la région."),
-      { timeout: 10000, maximumAge: 600000 },
-    );
-  });
+function markPosition(params) {
+  if (here) map.removeLayer(here);
+  here = null;
+  const latitude = Number.parseFloat(params.get("lat"));
+  const longitude = Number.parseFloat(params.get("lon"));
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return;
+  here = L.circleMarker([latitude, longitude], { radius: 8, color: "#1d4ed8", weight: 3, fillOpacity: 0.4 })
+    .bindTooltip("Vous êtes ici")
+    .addTo(map);
 }
 
 load();

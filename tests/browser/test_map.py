@@ -1,5 +1,7 @@
 """The actor map in a real browser: clusters, a filter applied from the panel, the URL and markers updated."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -64,11 +66,28 @@ def test_markers_are_targets_a_finger_can_hit(page, live_server, actors):
     assert dot[0] < box["width"] and dot[1] > 0, "the dot is smaller than the target and centred in it"
 
 
-def test_around_me_says_so_when_the_position_is_refused(page, live_server, actors):
+def test_around_my_position_says_so_when_the_position_is_refused(page, live_server, actors):
     page.goto(live_server.url + reverse("directory:map"))
     expect(page.locator("#map-status")).to_have_text("35 structures sur la carte.")
-    page.get_by_role("button", name="Autour de moi").click()
-    expect(page.locator("#map-status")).to_contain_text("Votre position n'est pas disponible")
+    around = page.get_by_role("button", name=re.compile("^Autour de"))
+    expect(around).to_have_count(1)  # one geolocation control on the page: the filter form's
+    around.click()
+    expect(page.locator(".position-status")).to_have_text(
+        "Votre position n'est pas disponible : indiquez plutôt une commune."
+    )
+    expect(page.locator("#map-status")).to_have_text("35 structures sur la carte.")
+
+
+def test_around_my_position_shows_the_actors_near_me_and_where_i_am(page, live_server, actors):
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 50.36, "longitude": 3.52})  # in Valenciennes
+    page.goto(live_server.url + reverse("directory:map"))
+    expect(page.locator("#map-status")).to_have_text("35 structures sur la carte.")
+    page.get_by_role("button", name="Autour de ma position").click()
+    # The 30 associations of Valenciennes are within the default 10 km, the PTCE of Lens (50 km away) are not.
+    expect(page.locator("#map-status")).to_have_text("30 structures sur la carte.")
+    assert "autour=10" in page.url and "lat=50.36" in page.url
+    expect(page.locator("path.leaflet-interactive")).to_have_count(1)  # the "Vous êtes ici" circle
 
 
 def test_the_epci_layer_can_be_shown(page, live_server, actors):
