@@ -194,7 +194,7 @@ async function load() {
   setStatus(
     count === 0
       ? "Aucune structure ne correspond à ces filtres."
-      : `${count} structure${count > 1 ? "s" : ""} sur la carte.`,
+      : `${clusterLabel(count)} sur la carte.`,
   );
   updateLinks(filterQuery);
   if (count > 0 && filterQuery) {

@@ -35,8 +35,9 @@ export function markerLabel(name, kind = "", closed = false) {
 }
 
 // What a screen reader announces for a cluster of markers.
+// "1 structure", "20 072 structures": French grouping of thousands, as the list's count shows it.
 export function clusterLabel(count) {
-  return `${count} structure${count > 1 ? "s" : ""}`;
+  return `${count.toLocaleString("fr-FR")} structure${count > 1 ? "s" : ""}`;
 }
 
 let LabelledDivIcon;
