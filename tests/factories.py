@@ -212,6 +212,18 @@ class CommitmentUpdateFactory(factory.django.DjangoModelFactory):
     note = "Une délibération a été votée."
 
 
+class AlertSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed alert on one measure (pass epci=… and proposal=None for an EPCI's alert)."""
+
+    class Meta:
+        model = "proposals.AlertSubscription"
+
+    email = factory.Sequence(lambda n: f"abonne{n}@exemple.fr")
+    proposal = factory.SubFactory(ProposalFactory)
+    consent_at = factory.LazyFunction(_now)
+    confirmed_at = factory.LazyFunction(_now)
+
+
 # --- territories: dynamics, timeline, partnerships, figures, initiatives --------------------------------
 
 

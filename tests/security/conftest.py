@@ -4,6 +4,7 @@ import factory
 import pytest
 from django.db import transaction
 
+from proposals.models import Campaign
 from tests import factories
 
 # Text that must come out escaped wherever a visitor can see it.
@@ -34,4 +35,6 @@ def populated_site(db):
                 created.append(factory_class())
         except Exception as error:  # a factory that needs arguments is covered by its app's tests
             print(f"populated_site: {factory_class.__name__} skipped ({error})")
+    # Each factory makes its own campaign: a measure of the one the site shows, for its page.
+    created.append(factories.ProposalFactory(axis__campaign=Campaign.objects.current()))
     return created

@@ -140,12 +140,73 @@ def concrete_public_urls(client=None):
     return list(dict.fromkeys(urls))
 
 
+def _first(model, **filters):
+    return model._default_manager.filter(**filters).order_by("pk").first()
+
+
+def _token_paths():
+    """Routes whose parameters are signed tokens, or objects no attribute names: name -> real path, or None.
+
+    Built from saved objects the way the site builds them for its mails, so these routes are fuzzed with a
+    valid path too, not only with nonsense ones.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from directory.models import Organisation
+    from proposals.models import AlertSubscription, Campaign, Commitment, Proposal
+
+    def organisation_email():
+        organisation = Organisation.objects.published().order_by("pk").first()
+        return organisation and reverse("directory:organisation-email", kwargs={"slug": organisation.slug})
+
+    def commitment(token_of, name):
+        found = _first(Commitment)
+        return found and reverse(name, kwargs={"token": token_of(found)})
+
+    def alert(token_of, name):
+        found = _first(AlertSubscription)
+        return found and reverse(name, kwargs={"token": token_of(found)})
+
+    def measure():
+        proposal = _first(Proposal, axis__campaign=Campaign.objects.current())
+        return proposal and reverse("proposals:measure-detail", kwargs={"slug": proposal.slug})
+
+    def password_reset():
+        user = get_user_model()._default_manager.exclude(email="").order_by("pk").first()
+        if user is None:
+            return None
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        return reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+
+    return {
+        "directory:organisation-email": organisation_email,
+        "proposals:commitment-confirm": lambda: commitment(
+            Commitment.confirmation_token, "proposals:commitment-confirm"
+        ),
+        "proposals:update-propose": lambda: commitment(Commitment.update_token, "proposals:update-propose"),
+        "proposals:alert-confirm": lambda: alert(AlertSubscription.confirmation_token, "proposals:alert-confirm"),
+        "proposals:alert-unsubscribe": lambda: alert(
+            AlertSubscription.unsubscribe_token, "proposals:alert-unsubscribe"
+        ),
+        "proposals:measure-detail": measure,
+        "accounts:password-reset-confirm": password_reset,
+    }
+
+
 def concrete_url_for(route, client):
     """One real path for a single route (see concrete_public_urls), or None."""
     from django.urls import resolve
 
     if not route.parameters:
         return route_path(route)
+    builder = _token_paths().get(route.name)
+    if builder is not None:
+        return builder()
     for url in object_urls():
         try:
             if resolve(url.split("?", 1)[0]).route == route.route:
