@@ -49,8 +49,12 @@ def names_are_similar(first, second):
     return a == b or SequenceMatcher(None, a, b).ratio() >= SIMILARITY_THRESHOLD
 
 
-def find_duplicates(*, name, commune=None, siren="", exclude_pk=None):
-    """Organisations that are likely the one described: same SIREN, or a very similar name in the same commune."""
+def find_duplicates(*, name, commune=None, siren="", exclude_pk=None, same_commune=None):
+    """Organisations that are likely the one described: same SIREN, or a very similar name in the same commune.
+
+    `same_commune`: the commune's organisations when the caller has read them already (the import reads them
+    once per commune, not once per row).
+    """
     queryset = Organisation.objects.select_related("commune")
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
@@ -60,8 +64,14 @@ def find_duplicates(*, name, commune=None, siren="", exclude_pk=None):
             found[organisation.pk] = Duplicate(organisation, "même numéro SIREN")
     commune_id = getattr(commune, "pk", commune)
     if name and commune_id:
-        for organisation in queryset.filter(commune_id=commune_id).only("id", "name", "slug", "commune"):
-            if organisation.pk not in found and names_are_similar(name, organisation.name):
+        if same_commune is None:
+            same_commune = queryset.filter(commune_id=commune_id).only("id", "name", "slug", "commune")
+        for organisation in same_commune:
+            if (
+                organisation.pk not in found
+                and organisation.pk != exclude_pk
+                and names_are_similar(name, organisation.name)
+            ):
                 found[organisation.pk] = Duplicate(organisation, "nom très proche dans la même commune")
     return list(found.values())
 

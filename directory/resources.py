@@ -8,6 +8,8 @@ Communes are matched by INSEE code, or by name and postal code. Every problem is
 and the whole file is refused until it is fixed.
 """
 
+import copy
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -185,6 +187,7 @@ class OrganisationResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._communes = {}  # one lookup per distinct (INSEE code, name, postal code) of the file
+        self._organisations_in = {}  # commune pk -> {pk: organisation}, see organisations_in()
         self.duplicate_warnings = []
 
     def import_data_inner(self, *args, **kwargs):
@@ -236,6 +239,17 @@ class OrganisationResource(resources.ModelResource):
             raise found
         return found
 
+    def organisations_in(self, commune_id):
+        """The commune's organisations (id, name, slug, siren), read once per import: matches() and the
+        near-duplicate check of every row share them; do_instance_save() keeps them in step with the rows saved.
+
+        Copies are handed out, as a match becomes the row's instance and the import changes it before validation.
+        """
+        if commune_id not in self._organisations_in:
+            same_place = Organisation.objects.filter(commune_id=commune_id).only("id", "name", "slug", "siren")
+            self._organisations_in[commune_id] = {organisation.pk: organisation for organisation in same_place}
+        return [copy.copy(organisation) for organisation in self._organisations_in[commune_id].values()]
+
     def matches(self, row):
         """The organisations the row designates, by the first key that finds any (SIRET/SIREN, name, slug)."""
         siret = self._cell(row, "siret")
@@ -255,9 +269,12 @@ class OrganisationResource(resources.ModelResource):
             except CommuneNotFound:
                 commune = None  # reported by import_instance()
             if commune is not None:
-                same_place = Organisation.objects.filter(commune=commune).only("id", "name", "slug", "siren")
                 # Another SIREN is another legal body, even under the same name.
-                found = [o for o in same_place if compact(o.name) == name and (not o.siren or not siren)]
+                found = [
+                    o
+                    for o in self.organisations_in(commune.pk)
+                    if compact(o.name) == name and (not o.siren or not siren)
+                ]
                 if found:
                     return found
         slug = self._cell(row, "slug") or derived_slug(self._cell(row, "nom"))
@@ -321,6 +338,14 @@ class OrganisationResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def do_instance_save(self, instance, is_create):
+        super().do_instance_save(instance, is_create)
+        # A later row of the file may name this record, or a close one: what organisations_in() read follows.
+        for organisations in self._organisations_in.values():
+            organisations.pop(instance.pk, None)
+        if instance.commune_id in self._organisations_in:
+            self._organisations_in[instance.commune_id][instance.pk] = copy.copy(instance)
+
     def before_save_instance(self, instance, row, **kwargs):
         """Every imported record's history says which import wrote it."""
         super().before_save_instance(instance, row, **kwargs)
@@ -332,7 +357,12 @@ class OrganisationResource(resources.ModelResource):
         if row_result.import_type != RowResult.IMPORT_TYPE_NEW or row_result.instance is None:
             return
         instance = row_result.instance
-        duplicates = find_duplicates(name=instance.name, commune=instance.commune_id, exclude_pk=instance.pk)
+        duplicates = find_duplicates(
+            name=instance.name,
+            commune=instance.commune_id,
+            exclude_pk=instance.pk,
+            same_commune=self.organisations_in(instance.commune_id) if instance.commune_id else None,
+        )
         if duplicates:
             self.duplicate_warnings.append(
                 format_html(

@@ -34,7 +34,9 @@ class SubmissionQuerySet(models.QuerySet):
 class Reviewed:
     """The moderation protocol (see directory.moderation) for models with `status`, `reviewed_at`.
 
-    Who reviewed is not recorded for these (no column for it): `by` is accepted for the protocol's sake.
+    A refusal's message is kept in `staff_notes`; a model that keeps it elsewhere overrides
+    `keep_refusal_message` (ProposedChange: for the member's space). Who reviewed is not recorded for these
+    (no column for it): `by` is accepted for the protocol's sake.
     """
 
     def can_be_approved(self):
@@ -46,18 +48,19 @@ class Reviewed:
         self._mark(ReviewStatus.ACCEPTED)
 
     def mark_refused(self, by=None, message=""):
-        self._mark(ReviewStatus.REJECTED, message)
+        self._mark(ReviewStatus.REJECTED, self.keep_refusal_message(message))
 
-    def _mark(self, status, message=""):
+    def keep_refusal_message(self, message):
+        """Keep the refusal's message (it also goes by mail) in the staff notes; return the fields it changed."""
+        if not message:
+            return []
+        self.staff_notes = f"{self.staff_notes}\n{message}".strip()
+        return ["staff_notes"]
+
+    def _mark(self, status, fields=()):
         self.status = status
         self.reviewed_at = timezone.now()
-        fields = ["status", "reviewed_at"]
-        if hasattr(self, "review_message"):
-            fields.append("review_message")
-        if message and hasattr(self, "staff_notes"):
-            self.staff_notes = f"{self.staff_notes}\n{message}".strip()
-            fields.append("staff_notes")
-        self.save(update_fields=fields)
+        self.save(update_fields=["status", "reviewed_at", *fields])
 
 
 class MembershipApplication(Reviewed, models.Model):
@@ -261,10 +264,10 @@ class ProposedChange(Reviewed, models.Model):
     def get_admin_url(self):
         return reverse("admin:directory_proposedchange_change", args=[self.pk])
 
-    def mark_refused(self, by=None, message=""):
-        """Refused: the message to the member is kept for their space (it also goes by mail)."""
+    def keep_refusal_message(self, message):
+        """The message to the member is kept for their space (it also goes by mail); no staff notes here."""
         self.review_message = message.strip()
-        super().mark_refused(by, message)
+        return ["review_message"]
 
     def clean(self):
         unknown = set(self.changes or {}) - set(self.EDITABLE_FIELDS)

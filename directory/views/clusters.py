@@ -54,10 +54,18 @@ DECIMALS = 5
 
 
 class ZoomField(forms.IntegerField):
+    """The map's zoom level, within the map's range (read when the field is made: tests override the setting)."""
+
     default_error_messages = {
         "required": "Indiquez le niveau de zoom (zoom), un entier.",
         "invalid": "Le niveau de zoom (zoom) doit être un nombre entier.",
     }
+
+    def __init__(self, **kwargs):
+        low, high = settings.LEAFLET_CONFIG["MIN_ZOOM"], settings.LEAFLET_CONFIG["MAX_ZOOM"]
+        between = f"Le niveau de zoom (zoom) doit être compris entre {low} et {high}."
+        messages = {"min_value": between, "max_value": between}
+        super().__init__(min_value=low, max_value=high, error_messages=messages, **kwargs)
 
 
 def _cell_size(zoom):
@@ -86,14 +94,10 @@ def read_view(params):
     """(zoom, bbox or None, errors) from the query string; the bbox is snapped (see `_snapped`)."""
     errors = []
     zoom = bbox = None
-    low, high = settings.LEAFLET_CONFIG["MIN_ZOOM"], settings.LEAFLET_CONFIG["MAX_ZOOM"]
     try:
         zoom = ZoomField().clean(params.get("zoom", ""))
     except forms.ValidationError as error:
         errors.extend(error.messages)
-    if zoom is not None and not low <= zoom <= high:
-        errors.append(f"Le niveau de zoom (zoom) doit être compris entre {low} et {high}.")
-        zoom = None
     try:
         bbox = BoundingBoxField(required=False).clean(params.get("bbox", ""))
     except forms.ValidationError as error:

@@ -29,7 +29,7 @@ def membership_apply(request):
         application = form.save()
         notify_staff(
             f"Nouvelle demande d'adhésion : {application.organisation_name}",
-            "emails/membership_application.txt",
+            "mail/membership_application.txt",
             {"application": application, "admin_url": request.build_absolute_uri(application.get_admin_url())},
         )
         notify(
@@ -57,7 +57,7 @@ def correction_create(request, slug):
         correction.save()
         notify_staff(
             f"Correction signalée : {organisation.name}",
-            "emails/correction_request.txt",
+            "mail/correction_request.txt",
             {
                 "correction": correction,
                 "organisation": organisation,
@@ -118,7 +118,7 @@ def member_space(request):
         )
         notify_staff(
             f"Modification proposée : {organisation.name}",
-            "emails/proposed_change.txt",
+            "mail/proposed_change.txt",
             {
                 "change": change,
                 "organisation": organisation,

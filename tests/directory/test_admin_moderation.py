@@ -256,6 +256,7 @@ def test_refusing_an_application_tells_the_applicant_with_the_message(administra
     decide(administrator_client, application, "_reject", "Votre siège est hors de la région.")
     application.refresh_from_db()
     assert application.status == ReviewStatus.REJECTED
+    assert application.staff_notes.endswith("Votre siège est hors de la région.")  # kept for the team too
     message = mail.outbox[-1]
     assert message.to == [application.email]
     assert "ne pouvons pas y donner suite" in message.body

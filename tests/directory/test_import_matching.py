@@ -2,14 +2,19 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
+import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from stdnum import luhn
 
 from directory.models import Organisation
+from directory.resources import OrganisationResource
 from tests.factories import CommuneFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +126,33 @@ def test_a_file_repeating_existing_organisations_creates_none(administrator_clie
     assert "Nouvelle fiche" not in response.text
     confirm(administrator_client, response)
     assert Organisation.objects.count() == 3
+
+
+def test_the_organisations_of_a_commune_are_read_once_per_import(lille):
+    """matches() and the near-duplicate check share one read of the commune's organisations, not 2 per row."""
+    OrganisationFactory(name="La Ressourcerie", commune=lille, postal_code="59000")
+    rows = [activ_cites_row(nom=f"Atelier numéro {number}", slug=f"atelier-{number}") for number in range(6)]
+    dataset = tablib.Dataset(*[[row.get(column, "") for column in COLUMNS] for row in rows], headers=COLUMNS)
+    same_commune = re.compile(r'FROM "directory_organisation" .*WHERE .*"directory_organisation"\."commune_id" = ')
+    with CaptureQueriesContext(connection) as queries:
+        result = OrganisationResource().import_data(dataset, dry_run=True, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 6
+    assert len([q for q in queries.captured_queries if same_commune.search(q["sql"])]) == 1
+
+
+def test_a_row_finds_the_record_an_earlier_row_of_the_file_created(administrator_client, lille):
+    rows = [activ_cites_row(nom="Maillage", slug="maillage"), activ_cites_row(nom="MAILLAGE", slug="maillage-lille")]
+    response = preview(administrator_client, csv_file(rows))
+    assert "1 nouvelle(s) fiche(s), 1 mise(s) à jour" in " ".join(response.text.split())
+    confirm(administrator_client, response)
+    assert list(Organisation.objects.values_list("slug", flat=True)) == ["maillage-lille"]
+
+
+def test_a_close_name_created_earlier_in_the_file_is_flagged(administrator_client, lille):
+    rows = [activ_cites_row(nom="Ressourcerie de Lille", slug=""), activ_cites_row(nom="Ressourcerie Lille", slug="")]
+    response = preview(administrator_client, csv_file(rows))
+    assert "Ligne 2 : « Ressourcerie Lille » ressemble peut-être à une fiche existante" in response.text
 
 
 def test_the_format_is_read_from_the_file(administrator_client, lille):

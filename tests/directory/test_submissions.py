@@ -78,6 +78,10 @@ def test_application_is_stored_and_staff_notified(visitor, application_data, val
     assert message.to == ["equipe@apes.example"]
     assert "La Ressourcerie du Hainaut" in message.subject
     assert f"/directory/membershipapplication/{application.pk}/change/" in message.body
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert f"/directory/membershipapplication/{application.pk}/change/" in html
+    assert "Ce message vous est envoyé" not in html  # a staff mail, without the person-facing footer
     acknowledgment = mail.outbox[1]
     assert acknowledgment.to == [application.email]
     assert "Nous avons bien reçu la demande d'adhésion de « La Ressourcerie du Hainaut »" in acknowledgment.body

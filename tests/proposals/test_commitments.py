@@ -237,6 +237,10 @@ def test_errors_are_clear_tied_to_their_fields_and_keep_the_data(visitor, campai
     assert "Indiquez une commune ou un EPCI." not in html  # model checks wait for valid fields
     assert "Choisissez au moins une proposition." in html
     assert "Cochez cette case pour que votre engagement puisse être publié." in html
+    assert 'id="erreurs-formulaire"' in html
+    consent = re.search(r'<input type="checkbox" name="consent"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in consent and 'aria-describedby="id_consent_error"' in consent
+    assert 'id="id_consent_error"' in html
     assert 'aria-describedby="id_email_helptext id_email_error"' in html
     assert 'id="id_email_error"' in html
     assert 'value="Jeanne Martin"' in html and 'value="Maire"' in html
