@@ -218,6 +218,32 @@ def follow_changes(source, app_config, private=()):
                 )
 
 
+def per_data_version(*families):
+    """Decorator: a function without arguments computed once per data version of `families` in this process.
+
+    For small reference data every page shows (a filter's options, the sectors and themes an organisation
+    links to): a change bumps the version and the next call builds the value again, in every process within
+    `DATA_VERSION_MAX_AGE`, as for any cached page. The value is held with its token in one tuple, replaced
+    whole, so a thread never reads a new token with an old value.
+    """
+
+    def decorator(build):
+        held = [(None, None)]
+
+        @wraps(build)
+        def wrapper():
+            token = data_version(*families)["token"]
+            held_token, value = held[0]
+            if held_token != token:
+                value = build()
+                held[0] = (token, value)
+            return value
+
+        return wrapper
+
+    return decorator
+
+
 def normalised_query(querydict, ignore=()):
     """The query string in a canonical form (sorted keys and values, empty values dropped)."""
     items = sorted(

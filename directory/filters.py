@@ -19,10 +19,11 @@ from django.db.models.functions import Sqrt
 from django.http import QueryDict
 from django.utils.choices import BaseChoiceIterator
 
-from core.data import data_version
+from core.data import per_data_version
 from core.text import normalize
 from core.views import filter_error_messages
 from directory.models import Organisation, Sector
+from directory.taxonomy import published_ptces
 from directory.widgets import InlineCheckboxSelectMultiple, InlineOptionsSelect
 from territories.models import Commune, Department, Epci, Theme
 
@@ -184,11 +185,13 @@ def _model_choice(label, queryset, to_field_name, method, **kwargs):
     )
 
 
-# The options of the model-backed selects, built once per data version of the directory (every change
-# to organisations, sectors, themes, departments and EPCI bumps it: directory/models/catalogue.py) and
-# kept in this process: {"token": …, "choices": {filter name: [(value, label), …]}}. Validating a value
-# still asks the database (one query per filter used), so a stale option could never be accepted.
-_choices_cache = {"token": None, "choices": {}}
+@per_data_version("directory")
+def _built_options():
+    """The options of the model-backed selects, built once per data version of the directory (every change to
+    organisations, sectors, themes, departments and EPCI bumps it) and kept in this process: {filter name:
+    [(value, label), …]}, each list filled on its first use. Validating a value still asks the database (one
+    query per filter used), so a stale option could never be accepted."""
+    return {}
 
 
 class CachedOptions(BaseChoiceIterator):
@@ -202,10 +205,7 @@ class CachedOptions(BaseChoiceIterator):
         self.name, self.field = name, field
 
     def __iter__(self):
-        token = data_version()["token"]
-        if _choices_cache["token"] != token:
-            _choices_cache.update(token=token, choices={})
-        built = _choices_cache["choices"]
+        built = _built_options()
         if self.name not in built:
             built[self.name] = [(str(value), str(label)) for value, label in self.field.iterator(self.field)]
         return iter(built[self.name])
@@ -218,10 +218,6 @@ def cached_choices(form):
             # Set as Django's ModelChoiceField does when choices are given (`_choices`, read first by its
             # `choices` property): django-filter's setter would wrap them in a queryset iterator again.
             field._choices = field.widget.choices = CachedOptions(name, field)
-
-
-def published_ptces():
-    return Organisation.objects.published().filter(kind=Organisation.Kind.PTCE).only("id", "name", "slug")
 
 
 class OrganisationFilterSet(django_filters.FilterSet):

@@ -2,7 +2,6 @@
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,8 +15,8 @@ from core.data import LICENCE, LICENCE_URL, cache_key, cached, normalised_query,
 from core.maps import map_config
 from core.views import DeferredJoinPaginator, FilteredListMixin
 from directory.filters import OrganisationFilterSet
-from directory.models import Organisation, Sector
-from territories.models import Theme
+from directory.models import Organisation
+from directory.taxonomy import linked, taxonomy, with_sectors
 
 PAGE_SIZE = 24
 # Rendered list pages are cached per query string and data version (any organisation saved or deleted
@@ -40,6 +39,7 @@ class OrganisationListView(FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            organisations=with_sectors(context["object_list"]),
             # Removable filters describe the selection shown: none when the filters were refused.
             active_filters=[] if context["filter_errors"] else self.filterset.active_filters(),
             licence=LICENCE,
@@ -117,20 +117,24 @@ class MapEmbedView(MapView):
 
 
 def organisation_detail_queryset():
-    """An organisation with everything its page shows, in a fixed number of queries.
+    """A published organisation with its commune: one query. What else its page shows (sectors, themes, PTCEs,
+    department, EPCI) comes from `directory.taxonomy` (see `organisation_page_context`)."""
+    return Organisation.objects.published().select_related("commune")
 
-    One query for the organisation, its commune, department and EPCIs (joins), then one each for
-    sectors, themes and the PTCEs it belongs to, however many there are; a PTCE's page adds one for its
-    members (`ptce_members`).
-    """
-    published = Organisation.objects.published()
-    related = published.select_related("commune__department", "commune__epci", "represented_epci")
-    # An EPCI's boundary (a few KB of GeoJSON each) is drawn on its own page, never on an organisation's.
-    return related.defer("commune__epci__boundary", "represented_epci__boundary").prefetch_related(
-        Prefetch("sectors", queryset=Sector.objects.only("slug", "name", "order")),
-        Prefetch("themes", queryset=Theme.objects.only("slug", "name", "order")),
-        Prefetch("ptces", queryset=published.only("id", "name", "slug", "kind").order_by("name")),
-    )
+
+def organisation_page_context(organisation):
+    """The linked sectors, themes and PTCEs (one query, `taxonomy.linked`) and the territories of a page."""
+    links = linked([organisation.pk], "sectors", "themes", "ptces")
+    tables = taxonomy()
+    commune = organisation.commune
+    return {
+        "sectors": links["sectors"].get(organisation.pk, []),
+        "themes": links["themes"].get(organisation.pk, []),
+        "ptces": links["ptces"].get(organisation.pk, []),
+        "department": tables.departments.get(commune.department_id) if commune else None,
+        "epci": tables.epcis.get(commune.epci_id) if commune else None,
+        "represented_epci": tables.epcis.get(organisation.represented_epci_id),
+    }
 
 
 def ptce_members(organisation):
@@ -168,9 +172,9 @@ class OrganisationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         context["show_email"] = self.show_email
-        context["canonical_url"] = self.request.build_absolute_uri(organisation.get_absolute_url())
-        context["json_ld"] = organisation_json_ld(organisation, context["canonical_url"], self.request)
-        context["ptces"] = list(organisation.ptces.all())
+        context.update(organisation_page_context(organisation))
+        url = context["canonical_url"] = self.request.build_absolute_uri(organisation.get_absolute_url())
+        context["json_ld"] = organisation_json_ld(organisation, url, self.request, context["ptces"])
         context["ptce_members"] = ptce_members(organisation)
         if organisation.latitude is not None and organisation.longitude is not None:
             context["map_config"] = map_config(
@@ -207,9 +211,9 @@ def organisation_email(request, slug):
     return _reveal_email(request, slug=slug)
 
 
-def organisation_json_ld(organisation, url, request):
+def organisation_json_ld(organisation, url, request, ptces):
     """schema.org Organization for search engines (no email: that one stays behind the button); `url` is the
-    page's canonical address."""
+    page's canonical address, `ptces` the published PTCEs it belongs to."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -260,7 +264,7 @@ def organisation_json_ld(organisation, url, request):
         data["dissolutionDate"] = organisation.closed_on.isoformat()
     member_of = [
         {"@type": "Organization", "name": ptce.name, "url": request.build_absolute_uri(ptce.get_absolute_url())}
-        for ptce in organisation.ptces.all()
+        for ptce in ptces
     ]
     if organisation.is_member:
         member_of.append({"@type": "Organization", "name": "Apes Hauts-de-France"})

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from core.data import FAMILIES, SOURCES, bump_data_version, bumps_collected
+from core.data import FAMILIES, SOURCES, bump_data_version, bumps_collected, per_data_version
 from directory.models import Organisation
 from tests.data_versions import data_version_writes, seen_elsewhere
 from tests.factories import OrganisationFactory
@@ -72,3 +72,23 @@ def test_a_rolled_back_block_changes_no_version():
         raise RuntimeError("annulé")
     assert seen_elsewhere() == before
     assert Organisation.objects.get(pk=organisation.pk).name != "Jamais vue"
+
+
+def test_a_value_built_per_data_version_is_built_again_after_a_change_only():
+    builds = []
+
+    @per_data_version("publications")
+    def titles():
+        builds.append(1)
+        return list(Organisation.objects.values_list("name", flat=True))
+
+    assert titles() == titles() == []
+    assert len(builds) == 1  # kept while the version holds
+    bump_data_version("directory")  # another family's source: still the same value
+    titles()
+    assert len(builds) == 1
+    OrganisationFactory(name="Atelier vélo")
+    bump_data_version("publications")  # what a saved publication does
+    seen_elsewhere("publications")  # as a process whose copy of the versions has expired
+    assert titles() == ["Atelier vélo"]
+    assert len(builds) == 2

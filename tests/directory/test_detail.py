@@ -143,17 +143,37 @@ def test_a_renamed_organisation_redirects_from_its_old_slug(visitor, velo):
 
 
 def test_detail_query_count_is_fixed(visitor, velo, django_assert_num_queries):
-    """Prevents one query per sector, theme, PTCE or PTCE member: 1 (joins) + 3 prefetches, and a PTCE's members."""
+    """Prevents one query per sector, theme, PTCE or PTCE member. The organisation with its commune, then the ids
+    it links to; the small tables it names (sectors, themes, departments, EPCI, PTCEs) are read once per data
+    version (directory/taxonomy.py); a PTCE's page adds its members."""
     ptce = OrganisationFactory(kind="ptce", slug="ptce-x")
     velo.ptces.add(ptce)
     for _ in range(3):
         velo.sectors.add(SectorFactory())
         velo.themes.add(ThemeFactory())
         OrganisationFactory().ptces.add(ptce)
-    with django_assert_num_queries(4):
+    # The first page after a change also reads the data version and the five small tables.
+    with django_assert_num_queries(2 + 1 + 5):
         visitor.get(detail_url(velo))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
+        visitor.get(detail_url(velo))
+    with django_assert_num_queries(3):
         assert len(visitor.get(detail_url(ptce)).context["ptce_members"]) == 4
+
+
+def test_sectors_themes_and_territories_show_in_their_order_and_follow_renames(visitor, velo):
+    velo.sectors.set([SectorFactory(name="Réemploi", order=2), SectorFactory(name="Alimentation", order=1)])
+    velo.themes.add(ThemeFactory(name="Coopérations"))
+    body = visitor.get(detail_url(velo)).content.decode()
+    assert body.index(">Alimentation</a>") < body.index(">Réemploi</a>")
+    assert ">Coopérations</a>" in body
+    assert f">{velo.commune.department.name} ({velo.commune.department.code})</a>" in body
+    assert ">CA Valenciennes Métropole</a>" in body
+    reemploi = velo.sectors.get(name="Réemploi")
+    reemploi.name = "Réemploi et réparation"
+    reemploi.save()  # a new data version: every worker reads the sectors again
+    body = visitor.get(detail_url(velo)).content.decode()
+    assert ">Réemploi et réparation</a>" in body
 
 
 def test_the_page_offers_to_report_a_correction(visitor, velo):

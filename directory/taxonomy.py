@@ -1,0 +1,96 @@
+"""The small tables an organisation links to, read once per data version in each process.
+
+Sectors, themes, departments, EPCI and the published PTCEs are tens of rows that change a few times a year,
+while every organisation page and every list card shows some of them. Reading them through `select_related`
+and `prefetch_related` cost the organisation page four queries, most of its time on a cache miss (their SQL
+compilation, not the database: bench/RESULTS-misses.md). Here they are built once per data version of the
+directory (`core.data.per_data_version`: any change to organisations, sectors, themes or territories starts a
+new one, in every process), and a page asks the database only for its own rows and for the ids its rows link to
+(`linked`, one query whatever the relations).
+
+The objects are shared by every request of the process: read them, never change them.
+"""
+
+from functools import cached_property
+
+from django.db.models import Value
+
+from core.data import per_data_version
+from directory.models import Organisation, Sector
+from territories.models import Department, Epci, Theme
+
+
+def published_ptces():
+    return Organisation.objects.published().filter(kind=Organisation.Kind.PTCE).only("id", "name", "slug", "kind")
+
+
+class Taxonomy:
+    """Each table as {id: object}, read on its first use (a list page needs the sectors only)."""
+
+    @cached_property
+    def sectors(self):
+        return Sector.objects.in_bulk()
+
+    @cached_property
+    def themes(self):
+        return Theme.objects.only("id", "slug", "name", "order").in_bulk()
+
+    @cached_property
+    def departments(self):
+        return Department.objects.in_bulk()
+
+    @cached_property
+    def epcis(self):
+        return Epci.objects.defer("boundary").in_bulk()  # the boundary is drawn on the EPCI's own page only
+
+    @cached_property
+    def ptces(self):
+        return published_ptces().in_bulk()
+
+
+@per_data_version("directory")
+def taxonomy():
+    return Taxonomy()
+
+
+# The M2M relations of Organisation that `linked` reads (each the name of its `Taxonomy` table too), and the
+# order of their lists: the models' own `Meta.ordering`, and the PTCEs by name as their page lists them.
+ORDERS = {
+    "sectors": lambda sector: (sector.order, sector.name),
+    "themes": lambda theme: (theme.order, theme.name),
+    "ptces": lambda ptce: ptce.name,
+}
+
+
+def linked(organisation_ids, *relations):
+    """{relation: {organisation id: [objects, in their list order]}} for the given M2M relations of
+    Organisation ("sectors", "themes", "ptces"), in one query: the through tables' ids, the objects from
+    `taxonomy()`. An unpublished PTCE is left out, as on the site."""
+    ids = list(organisation_ids)
+    selects = []
+    for relation in relations:
+        field = Organisation._meta.get_field(relation)
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        selects.append(through.objects.filter(**{f"{source}__in": ids}).values_list(Value(relation), source, target))
+    found = {relation: {} for relation in relations}
+    rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+    tables = taxonomy()
+    for relation, organisation_id, target_id in rows:
+        target = getattr(tables, relation).get(target_id)
+        if target is not None:
+            found[relation].setdefault(organisation_id, []).append(target)
+    for relation in relations:
+        for targets in found[relation].values():
+            targets.sort(key=ORDERS[relation])
+    return found
+
+
+def with_sectors(organisations):
+    """The organisations as a list, each with its `sector_list` (its sectors in their order): one query, for
+    the list's cards (includes/directory_card.html)."""
+    organisations = list(organisations)
+    sectors = linked([organisation.pk for organisation in organisations], "sectors")["sectors"]
+    for organisation in organisations:
+        organisation.sector_list = sectors.get(organisation.pk, [])
+    return organisations
