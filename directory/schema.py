@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from core.data import LICENCE, LICENCE_URL
 from directory.models import Organisation
 from directory.models.catalogue import POSTAL_CODE_PATTERN, SIREN_PATTERN, SIRET_PATTERN
+from directory.taxonomy import taxonomy
 
 SCHEMA_VERSION = "1.0.0"
 SCHEMA_VERSIONS = (SCHEMA_VERSION,)
@@ -145,13 +146,14 @@ COLUMNS = (
 COLUMN_NAMES = [column.name for column in COLUMNS]
 
 
-def organisation_record(organisation, detail_prefix, kinds, statuses):
+def organisation_record(organisation, detail_prefix, kinds, statuses, tables):
     """The columns' values for one organisation, typed (bool, float, ISO date string), in `COLUMNS` order.
 
-    The organisation comes with commune, department and EPCI joined and sectors, themes and PTCEs prefetched.
+    The organisation comes from `directory.views.data.export_queryset`: its commune joined, its `sector_list`,
+    `theme_list` and `ptce_list`; department and EPCI are read in `tables` (`directory.taxonomy.taxonomy()`).
     """
     commune = organisation.commune
-    epci = commune.epci if commune else None
+    epci = tables.epcis.get(commune.epci_id) if commune else None
     return (
         organisation.slug,
         organisation.name,
@@ -163,7 +165,7 @@ def organisation_record(organisation, detail_prefix, kinds, statuses):
         organisation.postal_code,
         commune.name if commune else "",
         commune.insee_code if commune else "",
-        commune.department.name if commune else "",
+        tables.departments[commune.department_id].name if commune else "",
         epci.name if epci else "",
         epci.siren if epci else "",
         organisation.latitude,
@@ -175,9 +177,9 @@ def organisation_record(organisation, detail_prefix, kinds, statuses):
         organisation.member_since.isoformat() if organisation.member_since else "",
         statuses.get(organisation.status, organisation.status),
         organisation.closed_on.isoformat() if organisation.closed_on else "",
-        " | ".join(sector.name for sector in organisation.sectors.all()),
-        " | ".join(theme.name for theme in organisation.themes.all()),
-        " | ".join(ptce.name for ptce in organisation.ptces.all()),
+        " | ".join(sector.name for sector in organisation.sector_list),
+        " | ".join(theme.name for theme in organisation.theme_list),
+        " | ".join(ptce.name for ptce in organisation.ptce_list),
         organisation.short_description,
         f"{detail_prefix}{organisation.slug}/",
         organisation.updated_at.date().isoformat(),
@@ -188,8 +190,9 @@ def organisation_records(queryset, detail_prefix):
     """(organisation, values) for each organisation of a queryset prepared as `organisation_record` expects."""
     kinds = dict(Organisation.Kind.choices)
     statuses = dict(Organisation.Status.choices)
+    tables = taxonomy()
     for organisation in queryset:
-        yield organisation, organisation_record(organisation, detail_prefix, kinds, statuses)
+        yield organisation, organisation_record(organisation, detail_prefix, kinds, statuses, tables)
 
 
 def schema_document(version, *, homepage, schema_url):

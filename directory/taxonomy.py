@@ -67,17 +67,21 @@ def linked(organisation_ids, *relations):
     Organisation ("sectors", "themes", "ptces"), in one query: the through tables' ids, the objects from
     `taxonomy()`. An unpublished PTCE is left out, as on the site."""
     ids = list(organisation_ids)
+    found = {relation: {} for relation in relations}
+    if not ids:
+        return found
+    # Each table is read now, not on its first matching row: a page's queries depend on its rows, not on
+    # which of them happen to link to something.
+    tables = {relation: getattr(taxonomy(), relation) for relation in relations}
     selects = []
     for relation in relations:
         field = Organisation._meta.get_field(relation)
         through = field.remote_field.through
         source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         selects.append(through.objects.filter(**{f"{source}__in": ids}).values_list(Value(relation), source, target))
-    found = {relation: {} for relation in relations}
     rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
-    tables = taxonomy()
     for relation, organisation_id, target_id in rows:
-        target = getattr(tables, relation).get(target_id)
+        target = tables[relation].get(target_id)
         if target is not None:
             found[relation].setdefault(organisation_id, []).append(target)
     for relation in relations:
@@ -86,11 +90,18 @@ def linked(organisation_ids, *relations):
     return found
 
 
-def with_sectors(organisations):
-    """The organisations as a list, each with its `sector_list` (its sectors in their order): one query, for
-    the list's cards (includes/directory_card.html)."""
+def with_links(organisations, *relations):
+    """The organisations as a list, each with a `<relation>_list` per relation (`sector_list`, `theme_list`,
+    `ptce_list`): its linked objects in their order, in one query (`linked`)."""
     organisations = list(organisations)
-    sectors = linked([organisation.pk for organisation in organisations], "sectors")["sectors"]
-    for organisation in organisations:
-        organisation.sector_list = sectors.get(organisation.pk, [])
+    links = linked([organisation.pk for organisation in organisations], *relations)
+    for relation in relations:
+        attribute, targets = f"{relation[:-1]}_list", links[relation]
+        for organisation in organisations:
+            setattr(organisation, attribute, targets.get(organisation.pk, []))
     return organisations
+
+
+def with_sectors(organisations):
+    """`with_links` for the list's cards (includes/directory_card.html): each organisation's `sector_list`."""
+    return with_links(organisations, "sectors")

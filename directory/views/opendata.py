@@ -109,8 +109,8 @@ def gogocarto_element(organisation, values):
     """One element as GoGoCarto's JSON import reads it (docs/open-data.md lists the fields)."""
     record = dict(zip(COLUMN_NAMES, values, strict=True))
     categories = [record["type"]]
-    categories += [sector.name for sector in organisation.sectors.all()]
-    categories += [theme.name for theme in organisation.themes.all()]
+    categories += [sector.name for sector in organisation.sector_list]
+    categories += [theme.name for theme in organisation.theme_list]
     if organisation.is_member:
         categories.append(GOGOCARTO_CATEGORY_MEMBER)
     return {
