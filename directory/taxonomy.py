@@ -62,10 +62,15 @@ ORDERS = {
 }
 
 
-def linked(organisation_ids, *relations):
+def linked(organisation_ids, *relations, id_range=None):
     """{relation: {organisation id: [objects, in their list order]}} for the given M2M relations of
     Organisation ("sectors", "themes", "ptces"), in one query: the through tables' ids, the objects from
-    `taxonomy()`. An unpublished PTCE is left out, as on the site."""
+    `taxonomy()`. An unpublished PTCE is left out, as on the site.
+
+    `id_range=(first, last)`, for ids read in primary-key order (the exports): the through tables are read by
+    that range (two parameters) instead of an `IN` of every id, which costs Django about 10 µs per id; the rows
+    of other organisations in the range are dropped here, so an export reads each through table once in all.
+    """
     ids = list(organisation_ids)
     found = {relation: {} for relation in relations}
     if not ids:
@@ -78,9 +83,16 @@ def linked(organisation_ids, *relations):
         field = Organisation._meta.get_field(relation)
         through = field.remote_field.through
         source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        selects.append(through.objects.filter(**{f"{source}__in": ids}).values_list(Value(relation), source, target))
+        if id_range:  # (a foreign key has no __range lookup)
+            rows = through.objects.filter(**{f"{source}__gte": id_range[0], f"{source}__lte": id_range[1]})
+        else:
+            rows = through.objects.filter(**{f"{source}__in": ids})
+        selects.append(rows.values_list(Value(relation), source, target))
+    wanted = set(ids) if id_range else None
     rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     for relation, organisation_id, target_id in rows:
+        if wanted is not None and organisation_id not in wanted:
+            continue
         target = tables[relation].get(target_id)
         if target is not None:
             found[relation].setdefault(organisation_id, []).append(target)
@@ -90,11 +102,11 @@ def linked(organisation_ids, *relations):
     return found
 
 
-def with_links(organisations, *relations):
+def with_links(organisations, *relations, id_range=None):
     """The organisations as a list, each with a `<relation>_list` per relation (`sector_list`, `theme_list`,
-    `ptce_list`): its linked objects in their order, in one query (`linked`)."""
+    `ptce_list`): its linked objects in their order, in one query (`linked`, which takes `id_range` too)."""
     organisations = list(organisations)
-    links = linked([organisation.pk for organisation in organisations], *relations)
+    links = linked([organisation.pk for organisation in organisations], *relations, id_range=id_range)
     for relation in relations:
         attribute, targets = f"{relation[:-1]}_list", links[relation]
         for organisation in organisations:

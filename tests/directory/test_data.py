@@ -227,7 +227,8 @@ def test_csv_neutralises_spreadsheet_formulas(visitor, actors):
 def test_csv_uses_the_same_filters_as_the_list(visitor, actors):
     params = {"kind": "insertion", "departement": "59"}
     names = [row["nom"] for row in read_csv(visitor.get(CSV_URL, params))]
-    assert names == [organisation.name for organisation in visitor.get(LIST_URL, params).context["organisations"]]
+    listed = [organisation.name for organisation in visitor.get(LIST_URL, params).context["organisations"]]
+    assert sorted(names) == sorted(listed)  # the same selection; the file is in key order (exports read by key)
 
 
 def test_csv_bad_filter_is_400(visitor, actors):
@@ -283,3 +284,24 @@ def test_a_submission_keeps_the_public_pages_cached_and_a_record_change_renews_t
         organisation.save()
     assert len(writes) == 1, "one bump for the record, none for its history row"
     assert seen_elsewhere() != before
+
+
+def test_a_long_export_read_by_chunks_gives_each_row_its_own_links(visitor, monkeypatch):
+    """Chunks of 2 rows here (2,000 on the site), a selection that leaves out rows inside each chunk's key range:
+    the links of the organisations left out never leak into a neighbour's row, and every row is written once."""
+    from directory.views import data
+
+    monkeypatch.setattr(data, "EXPORT_CHUNK", 2)
+    expected = {}
+    for number in range(7):
+        kind = "scop" if number % 3 else "association"  # every third one is outside the selection
+        organisation = OrganisationFactory(name=f"Structure {number}", kind=kind)
+        sector = SectorFactory(name=f"Secteur {number}")
+        theme = ThemeFactory(name=f"Thème {number}")
+        organisation.sectors.add(sector)
+        organisation.themes.add(theme)
+        if kind == "scop":
+            expected[organisation.name] = (sector.name, theme.name)
+    rows = read_csv(visitor.get(CSV_URL, {"kind": "scop"}))
+    assert {row["nom"]: (row["secteurs"], row["thematiques"]) for row in rows} == expected
+    assert len(rows) == len(expected)
