@@ -41,7 +41,7 @@ def organisations_geojson(request):
         filterset = OrganisationDataFilterSet(request.GET.copy())
         if not filterset.is_valid():
             return json_error(filterset.filter_errors())
-        return geojson.dumps(geojson.organisation_features(filterset.qs.order_by()))
+        return geojson.organisation_collection_bytes(filterset.qs.order_by())
 
     query = normalised_query(
         request.GET, ignore=[key for key in request.GET if key not in OrganisationDataFilterSet.base_filters]
