@@ -3,7 +3,7 @@
 from django.views.generic import TemplateView
 
 from apes_portal.models import KeyFigure
-from core.data import cache_key, cached, store
+from core.data import per_data_version
 
 CHARTER_PRINCIPLES = [
     {
@@ -47,15 +47,9 @@ class CharterView(TemplateView):
     extra_context = {"principles": CHARTER_PRINCIPLES}
 
 
+@per_data_version("site")
 def key_figures():
-    """The network's key figures, read once per data version of the site (any staff edit starts a new one).
-
-    The home page is never page-cached: every visitor gets it rendered. Its one query was 40 % of that
-    work (bench/RESULTS-misses.md); the figures change a few times a year.
-    """
-    key = cache_key("key-figures", "", family="site")
-    figures = cached(key)
-    if figures is None:
-        figures = list(KeyFigure.objects.all())
-        store(key, figures)
-    return figures
+    """The network's key figures, read once per data version of the site in each process (any staff edit
+    starts a new one). The home page is never page-cached; its one query was 40 % of its work
+    (bench/RESULTS-misses.md), and the figures change a few times a year."""
+    return list(KeyFigure.objects.all())

@@ -16,7 +16,7 @@ from core.maps import map_config
 from core.views import DeferredJoinPaginator, FilteredListMixin
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
-from directory.taxonomy import linked, taxonomy, with_sectors
+from directory.taxonomy import taxonomy, with_links, with_sectors
 
 PAGE_SIZE = 24
 # Rendered list pages are cached per query string and data version (any organisation saved or deleted
@@ -123,14 +123,14 @@ def organisation_detail_queryset():
 
 
 def organisation_page_context(organisation):
-    """The linked sectors, themes and PTCEs (one query, `taxonomy.linked`) and the territories of a page."""
-    links = linked([organisation.pk], "sectors", "themes", "ptces")
+    """The linked sectors, themes and PTCEs (one query, `taxonomy.with_links`) and the territories of a page."""
+    with_links([organisation], "sectors", "themes", "ptces")
     tables = taxonomy()
     commune = organisation.commune
     return {
-        "sectors": links["sectors"].get(organisation.pk, []),
-        "themes": links["themes"].get(organisation.pk, []),
-        "ptces": links["ptces"].get(organisation.pk, []),
+        "sectors": organisation.sector_list,
+        "themes": organisation.theme_list,
+        "ptces": organisation.ptce_list,
         "department": tables.departments.get(commune.department_id) if commune else None,
         "epci": tables.epcis.get(commune.epci_id) if commune else None,
         "represented_epci": tables.epcis.get(organisation.represented_epci_id),
