@@ -75,6 +75,7 @@ export function offerMyPosition(form) {
         if (!radius.value) radius.value = "10";
         const commune = form.querySelector("input[name=commune]");
         if (commune) commune.value = "";
+        status.textContent = ""; // the map applies the filter in place: no stale "Recherche…" under the button
         form.requestSubmit();
       },
       () => {

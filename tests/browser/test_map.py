@@ -88,6 +88,7 @@ def test_around_my_position_shows_the_actors_near_me_and_where_i_am(page, live_s
     expect(page.locator("#map-status")).to_have_text("30 structures sur la carte.")
     assert "autour=10" in page.url and "lat=50.36" in page.url
     expect(page.locator("path.leaflet-interactive")).to_have_count(1)  # the "Vous êtes ici" circle
+    expect(page.locator(".position-status")).to_have_text("")  # no stale "Recherche de votre position…"
 
 
 def test_the_epci_layer_can_be_shown(page, live_server, actors):
