@@ -9,6 +9,7 @@ The data endpoints (JSON, GeoJSON) answer the same messages in one shape, throug
 
 from django.core.paginator import Paginator
 from django.http import JsonResponse, QueryDict
+from django.utils.functional import cached_property
 
 
 def json_error(messages, status=400, **extra):
@@ -25,7 +26,33 @@ class DeferredJoinPaginator(Paginator):
     read whole: 9 ms (EXPLAIN ANALYZE in bench/RESULTS-misses.md). Still one query; the order, annotations,
     select_related and prefetches are the queryset's own. A DISTINCT queryset keeps plain slicing (PostgreSQL
     wants its ORDER BY columns selected there).
+
+    `listed` bounds what the list shows: the count stops one row past it (`count` is then `listed`, and
+    `truncated` says that more rows matched), and no page goes beyond it. A count of every match can cost
+    more than the page itself (a search for a word of every row reads all of them). `matched`, when the view
+    has already counted the rows that way, saves the query.
     """
+
+    def __init__(self, object_list, per_page, *args, listed=None, matched=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.listed = listed
+        if matched is not None:
+            self.matched = matched
+
+    @cached_property
+    def matched(self):
+        """The number of matching rows, counted up to one past `listed` (all of them without `listed`)."""
+        if self.listed is None:
+            return Paginator.count.func(self)  # Django's own: the queryset's COUNT, or len() of a list
+        return self.object_list[: self.listed + 1].count()
+
+    @cached_property
+    def count(self):
+        return self.matched if self.listed is None else min(self.matched, self.listed)
+
+    @property
+    def truncated(self):
+        return self.listed is not None and self.matched > self.listed
 
     def page(self, number):
         if self.object_list.query.distinct:

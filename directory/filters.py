@@ -23,6 +23,7 @@ from core.data import per_data_version
 from core.text import normalize
 from core.views import filter_error_messages
 from directory.models import Organisation, Sector
+from directory.search import SEARCH_LISTED
 from directory.taxonomy import published_ptces
 from directory.widgets import InlineCheckboxSelectMultiple, InlineOptionsSelect
 from territories.models import Commune, Department, Epci, Theme
@@ -290,6 +291,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
         error_messages={"invalid_choice": UNKNOWN_VALUE},
     )
 
+    search_listed = SEARCH_LISTED
+
     class Meta:
         model = Organisation
         fields = []
@@ -394,12 +397,36 @@ class OrganisationFilterSet(django_filters.FilterSet):
     def searching(self):
         return bool(normalize(self.cleaned_data.get("q") or ""))
 
+    @property
+    def nearest_first(self):
+        return bool(self.radius_km) and self.cleaned_data.get("sort") in (None, "", SortChoices.RELEVANCE)
+
+    @property
+    def ranked(self):
+        """Whether the rows go by search rank (a search, sorted by relevance, not around a place)."""
+        return self.searching and self.sort_value == SortChoices.RELEVANCE and not self.nearest_first
+
     def ordering(self):
-        if self.radius_km and self.cleaned_data.get("sort") in (None, "", SortChoices.RELEVANCE):
+        if self.nearest_first:
             return ["distance_km", "search_text", "pk"]  # around a place, the most relevant is the nearest
         if self.sort_value == SortChoices.RELEVANCE:
             return ["-search_rank", "search_text", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
         return ORDERINGS[self.sort_value]
+
+    def listing(self, queryset):
+        """`(queryset, bounds)`: the selection as a list page shows it, and `DeferredJoinPaginator`'s
+        `listed` and `matched` for it (none when it is not a search).
+
+        A search lists its first `search_listed` matches only (`directory.search.SEARCH_LISTED`), counted
+        by one query that the paginator reuses. Past that many, a ranked search is ordered by name instead.
+        """
+        if not (self.is_valid() and self.searching):
+            return queryset, {}
+        # Counted without the rank or the order: ranking is what costs (one ts_rank per match).
+        matched = queryset.order_by().values("pk")[: self.search_listed + 1].count()
+        if matched > self.search_listed and self.ranked:
+            queryset = queryset.order_by(*ORDERINGS[SortChoices.NAME])
+        return queryset, {"listed": self.search_listed, "matched": matched}
 
     def filter_errors(self):
         """One French sentence per rejected parameter, for the 400 body of the data endpoints."""

@@ -36,10 +36,20 @@ class OrganisationListView(FilteredListMixin, ListView):
     def get_base_queryset(self):
         return Organisation.objects.published().for_cards()
 
+    def get_queryset(self):
+        queryset, self.page_bounds = self.get_filterset().listing(super().get_queryset())
+        return queryset
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, **kwargs, **self.page_bounds)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        paginator = context["paginator"]
         context.update(
             organisations=with_sectors(context["object_list"]),
+            # More matches than a list shows: ordered by name, not ranked (OrganisationFilterSet.listing).
+            listed_by_name=bool(paginator and paginator.truncated and self.filterset.ranked),
             # Removable filters describe the selection shown: none when the filters were refused.
             active_filters=[] if context["filter_errors"] else self.filterset.active_filters(),
             licence=LICENCE,

@@ -5,7 +5,9 @@ from django.db import connection
 from django.urls import reverse
 
 from core.text import normalize
+from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
+from directory.views.public import OrganisationListView
 from tests.directory.test_list import LIST_QUERIES
 from tests.factories import CommuneFactory, OrganisationFactory
 
@@ -120,3 +122,51 @@ def test_a_search_costs_a_fixed_number_of_queries(visitor, actors, django_assert
     # its copy of the data version until a change.
     with django_assert_num_queries(LIST_QUERIES - 5 - 1 - 1 + probe):
         visitor.get(LIST_URL, {"q": "velo"})
+
+
+@pytest.fixture
+def bounded(monkeypatch):
+    """A search lists at most 3 matches, 2 a page (1,000 and 24 in production)."""
+    monkeypatch.setattr(OrganisationFilterSet, "search_listed", 3)
+    monkeypatch.setattr(OrganisationListView, "paginate_by", 2)
+
+
+def listed(response):
+    return [organisation.name for organisation in response.context["organisations"]]
+
+
+def test_a_search_with_more_matches_than_listed_says_so_and_lists_them_by_name(visitor, actors, bounded):
+    for name in ("Zèbre solidaire", "Atelier solidaire", "Maison solidaire", "Bocal solidaire"):
+        OrganisationFactory(name=name, slug=normalize(name).replace(" ", "-"))
+    OrganisationFactory(name="Aaa", slug="aaa", short_description="Épicerie solidaire.")
+
+    first = visitor.get(LIST_URL, {"q": "solidaire"})
+    assert "Plus de 3 structures" in first.text
+    assert "par ordre alphabétique : elles sont trop nombreuses pour être classées par pertinence" in first.text
+    # By name, not by rank: the description-only match "Aaa" comes first.
+    assert listed(first) == ["Aaa", "Atelier solidaire"]
+    assert listed(visitor.get(LIST_URL, {"q": "solidaire", "page": 2})) == ["Bocal solidaire"]
+    assert visitor.get(LIST_URL, {"q": "solidaire", "page": 3}).status_code == 404
+
+
+def test_a_search_within_the_bound_is_ranked_and_counted_exactly(visitor, actors, bounded):
+    OrganisationFactory(name="Atelier partagé", slug="atelier", short_description="Un lieu ouvert à tous.")
+    response = visitor.get(LIST_URL, {"q": "atelier"})
+    assert listed(response) == ["Atelier partagé", "La Maison du Vélo"]
+    assert "2 structures" in response.text
+    assert "Plus de" not in response.text
+    assert "premières" not in response.text
+
+
+def test_a_bounded_search_sorted_on_purpose_keeps_that_order(visitor, actors, bounded):
+    for name in ("Zèbre solidaire", "Atelier solidaire", "Maison solidaire", "Bocal solidaire"):
+        OrganisationFactory(name=name, slug=normalize(name).replace(" ", "-"))
+    response = visitor.get(LIST_URL, {"q": "solidaire", "sort": "-nom"})
+    assert listed(response) == ["Zèbre solidaire", "Maison solidaire"]
+    assert "La liste montre les 3 premières." in response.text
+
+
+def test_a_list_without_search_is_counted_and_listed_whole(visitor, actors, bounded):
+    response = visitor.get(LIST_URL)
+    assert "5 structures" in response.text
+    assert visitor.get(LIST_URL, {"page": 3}).status_code == 200
