@@ -29,9 +29,17 @@ class _Assets(HTMLParser):
         super().__init__()
         self.css, self.js, self.images, self.data = [], [], [], []
         self._in_json = False
+        # Inside a <picture>, a browser fetches one image: the first <source> whose type it supports (Chromium
+        # takes AVIF, the first one here), or the <img> when no source is given. Counting every source and the
+        # fallback counted each cover three times.
+        self._picture = None
 
     def handle_endtag(self, tag):
         self._in_json = False
+        if tag == "picture":
+            if self._picture:
+                self.images.append(self._picture[0])
+            self._picture = None
 
     def handle_data(self, data):
         # `{{ config|json_script }}` blocks: their "…Url" values are what the page's scripts fetch.
@@ -57,8 +65,11 @@ class _Assets(HTMLParser):
             self.js.append(a["src"])
         elif tag == "script" and a.get("type") == "application/json":
             self._in_json = True
+        elif tag == "picture":
+            self._picture = []
         elif tag in {"img", "source", "input"} and (a.get("src") or a.get("srcset")):
-            self.images.append(a.get("src") or a["srcset"].split(",")[0].split()[0])
+            image = a.get("src") or a["srcset"].split(",")[0].split()[0]
+            (self.images if self._picture is None else self._picture).append(image)
         for key, value in a.items():
             if key.startswith("data-") and key.endswith("-url") and value:
                 self.data.append(value)

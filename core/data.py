@@ -412,9 +412,14 @@ def _accepts_gzip(request):
     return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
 
 
+# Compressed once per data version and served many times: the strongest level pays. The full map data of
+# 20,072 organisations is 387 KB at 9 against 423 KB at 6 (budget 400 KB), for 204 ms instead of 63 ms, once.
+GZIP_LEVEL = 9
+
+
 def _payload(body):
     """A cacheable rendering: the body and its gzip form (compressed once, served many times)."""
-    return {"body": body, "gzip": gzip.compress(body, compresslevel=6, mtime=0)}
+    return {"body": body, "gzip": gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)}
 
 
 def _response(request, rendered, content_type):
