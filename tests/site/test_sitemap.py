@@ -27,3 +27,12 @@ def test_robots_txt_points_at_the_sitemap_and_hides_the_member_space(visitor):
     body = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /espace-membre/" in body
+
+
+def test_robots_txt_keeps_crawlers_off_the_directory_filter_combinations(visitor):
+    """Crawlers walking every filter and page of the list miss the page cache on every request; the
+    organisation pages they are after are in the sitemap, and the unfiltered list stays open."""
+    lines = visitor.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /annuaire/?" in lines
+    assert "Disallow: /carte/?" in lines
+    assert "Disallow: /annuaire/" not in lines
