@@ -5,6 +5,7 @@ from bench.endpoints import ENDPOINTS, SEARCH_RATIO_BUDGET
 KB = 1000  # budgets are read in kilobytes of 1,000 bytes (the stricter reading)
 PAGE_BUDGET = 200 * KB
 GEOJSON_BUDGET = 400 * KB
+GEOJSON_POINTS = 20_000  # the scale of that budget (DESIGN.md)
 RATIO_BUDGET = 0.5
 CACHES = {"redis": "Redis on loopback (REDIS_URL)", "locmem": "local memory, one per process"}
 
@@ -136,7 +137,7 @@ def _trivial_row(table):
 
 
 def budgets(results, table):
-    """[(budget, verdict, detail)] — verdict is PASS, FAIL or NOT MEASURED."""
+    """[(budget, verdict, detail)] — verdict is PASS, FAIL, NOT MEASURED or NOT APPLICABLE (another scale's budget)."""
     probes = results.get("probes", {})
     counts = results.get("inprocess", {}).get("endpoints", {})
     verdicts = []
@@ -195,8 +196,19 @@ def budgets(results, table):
         )
     )
     geo = probes.get("GeoJSON, full (200)")
-    if geo and not geo["missing"]:
-        located = results.get("inprocess", {}).get("values", {}).get("counts", {}).get("located")
+    located = results.get("inprocess", {}).get("values", {}).get("counts", {}).get("located")
+    if geo and not geo["missing"] and located and located > GEOJSON_POINTS * 1.25:
+        # DESIGN.md's budget is for the 20,000 points that the map loads whole; past that scale the map loads
+        # clusters and the points in view, and the first view has its own budget (the scales table).
+        verdicts.append(
+            (
+                "GeoJSON of all points ≤ 400 KB gzipped",
+                "NOT APPLICABLE",
+                f"a budget for {GEOJSON_POINTS:,} points; {located:,} here, where the map does not load them all "
+                f"({geo['gzip'] / KB:,.1f} KB gzipped): see the first view of /carte/",
+            )
+        )
+    elif geo and not geo["missing"]:
         verdicts.append(
             (
                 "GeoJSON of all points ≤ 400 KB gzipped",
