@@ -13,7 +13,7 @@ The objects are shared by every request of the process: read them, never change 
 
 from functools import cached_property
 
-from django.db.models import Value
+from django.db import connection
 
 from core.data import per_data_version
 from directory.models import Organisation, Sector
@@ -68,7 +68,7 @@ def linked(organisation_ids, *relations, id_range=None):
     `taxonomy()`. An unpublished PTCE is left out, as on the site.
 
     `id_range=(first, last)`, for ids read in primary-key order (the exports): the through tables are read by
-    that range (two parameters) instead of an `IN` of every id, which costs Django about 10 µs per id; the rows
+    that range (two parameters per table) instead of an `IN` of the chunk's 2,000 ids; the rows
     of other organisations in the range are dropped here, so an export reads each through table once in all.
     """
     ids = list(organisation_ids)
@@ -78,18 +78,16 @@ def linked(organisation_ids, *relations, id_range=None):
     # Each table is read now, not on its first matching row: a page's queries depend on its rows, not on
     # which of them happen to link to something.
     tables = {relation: getattr(taxonomy(), relation) for relation in relations}
-    selects = []
-    for relation in relations:
-        field = Organisation._meta.get_field(relation)
-        through = field.remote_field.through
-        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        if id_range:  # (a foreign key has no __range lookup)
-            rows = through.objects.filter(**{f"{source}__gte": id_range[0], f"{source}__lte": id_range[1]})
-        else:
-            rows = through.objects.filter(**{f"{source}__in": ids})
-        selects.append(rows.values_list(Value(relation), source, target))
+    if id_range:
+        sql = _links_sql(relations, "BETWEEN %s AND %s")
+        params = [bound for _ in relations for bound in id_range]
+    else:
+        sql = _links_sql(relations, f"IN ({', '.join(['%s'] * len(ids))})")
+        params = ids * len(relations)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [(relations[index], organisation_id, target_id) for index, organisation_id, target_id in cursor]
     wanted = set(ids) if id_range else None
-    rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     for relation, organisation_id, target_id in rows:
         if wanted is not None and organisation_id not in wanted:
             continue
@@ -100,6 +98,23 @@ def linked(organisation_ids, *relations, id_range=None):
         for targets in found[relation].values():
             targets.sort(key=ORDERS[relation])
     return found
+
+
+def _links_sql(relations, condition):
+    """One `UNION ALL` over the through tables of `relations`: (index of the relation, organisation id, linked
+    id) rows whose organisation id meets `condition` (`IN (…)` or `BETWEEN`, its placeholders repeated per table).
+
+    Written as SQL rather than as a union of querysets: Django took 1.7 ms to compile that union for every
+    page (a list page, an organisation page), four times what the database took to run it.
+    """
+    quote = connection.ops.quote_name
+    selects = []
+    for index, relation in enumerate(relations):
+        field = Organisation._meta.get_field(relation)
+        table = quote(field.remote_field.through._meta.db_table)
+        source, target = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        selects.append(f"SELECT {index}, {source}, {target} FROM {table} WHERE {source} {condition}")
+    return " UNION ALL ".join(selects)
 
 
 def with_links(organisations, *relations, id_range=None):
