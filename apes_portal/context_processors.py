@@ -4,6 +4,7 @@ from functools import cache
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 
 # The pages every header and footer links to: template name -> URL name.
 SITE_LINKS = {
@@ -29,12 +30,17 @@ SITE_LINKS = {
 def _site_links(urlconf, script_prefix):
     # The URLconf does not change while a process runs: reversing these 15 links once per URLconf and
     # prefix (the key) rather than on every page spares a sixth of the home page's rendering time.
-    return {key: reverse(name, urlconf=urlconf) for key, name in SITE_LINKS.items()}
+    # Escaped here, once, so that the thirty-odd links of each page are written as they are.
+    return {key: conditional_escape(reverse(name, urlconf=urlconf)) for key, name in SITE_LINKS.items()}
 
 
 def site(request):
+    links = _site_links(get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
     return {
         "SITE_NAME": "Apes Hauts-de-France",
         "DEBUG": settings.DEBUG,
-        "site_links": _site_links(get_urlconf(settings.ROOT_URLCONF), get_script_prefix()),
+        "site_links": links,
+        # The key of the link to this very page (the navigation marks it aria-current), if any: one
+        # comparison per page here rather than two lookups per navigation link in the template.
+        "current_link": next((key for key, url in links.items() if url == request.path), None),
     }

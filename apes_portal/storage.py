@@ -12,3 +12,22 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 class HashedModulesStaticFilesStorage(CompressedManifestStaticFilesStorage):
     support_js_module_import_aggregation = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls = {}
+
+    def url(self, name, force=False):
+        # The manifest is read when the storage opens and stays as it is while the process serves pages, so
+        # a file's URL is worked out once (name lookup, quoting, joining to STATIC_URL), not on every page:
+        # the base layout alone names four files. A name missing from the manifest still raises each time.
+        if force:
+            return super().url(name, force)
+        if name not in self._urls:
+            self._urls[name] = super().url(name)
+        return self._urls[name]
+
+    def post_process(self, *args, **kwargs):
+        # collectstatic writes a new manifest: URLs worked out from the old one no longer hold.
+        yield from super().post_process(*args, **kwargs)
+        self._urls.clear()

@@ -74,6 +74,14 @@ def test_every_page_has_skip_link_navigation_and_footer_address(visitor):
     assert "235 boulevard Paul Painlevé" in html
 
 
+def test_the_navigation_marks_the_page_the_visitor_is_on_only(visitor):
+    about = visitor.get(reverse("about")).content.decode()
+    assert f'<a href="{reverse("about")}" aria-current="page">L\'Apes</a>' in about
+    assert about.count('aria-current="page"') == 1
+    assert f'<a href="{reverse("charter")}">' in about  # the footer's links are never marked
+    assert 'aria-current="page"' not in visitor.get(reverse("home")).content.decode()
+
+
 def test_admin_asks_for_a_login(visitor):
     response = visitor.get("/admin/")
     assert response.status_code == 302

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from apes_portal.storage import HashedModulesStaticFilesStorage
+
 FIRST_PARTY_MODULES = sorted(path.name for path in (Path(settings.BASE_DIR) / "static" / "js").glob("*.js"))
 # Static and dynamic imports and re-exports with a relative path: what a browser fetches next.
 MODULE_IMPORT = re.compile(
@@ -69,3 +71,15 @@ def test_the_map_page_module_chain_is_hashed_end_to_end(collected):
     assert f"./{Path(manifest['js/map.js']).name}" in directory_map
     assert f"./{Path(manifest['js/directory-filters.js']).name}" in directory_map
     assert imports_of(root / manifest["js/map.js"]) == [f"./{Path(manifest['js/leaflet-fr.js']).name}"]
+
+
+def test_pages_link_the_collected_files_by_their_hashed_names(collected):
+    """The URL a page writes for a file is the hashed one, on every page, and an uncollected name still fails."""
+    root, manifest = collected
+    with override_settings(STATIC_ROOT=root):
+        storage = HashedModulesStaticFilesStorage()
+        for _page in range(2):
+            assert storage.url("css/site.css") == f"{settings.STATIC_URL}{manifest['css/site.css']}"
+        for _page in range(2):
+            with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+                storage.url("css/not-collected.css")
