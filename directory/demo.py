@@ -148,6 +148,7 @@ def seed_synthetic(count, log, *, seed_value=2024, worst_case=False):
                 location_is_approximate=True,
                 is_member=randomiser.random() < 0.05,
                 search_text=normalize(f"{name} {legal_form} {description} {commune.name} {compact(name)}"),
+                sort_name=normalize(name),
             )
         )
     with transaction.atomic():

@@ -48,12 +48,12 @@ class SortChoices:
     ]
 
 
-# The search text starts with the normalised name: sorting on it ignores case and accents the same way on
-# PostgreSQL and SQLite ("Épicerie" between "Compost" and "Maison", not after "Z"). Commune slugs likewise.
+# `sort_name` is the normalised name: sorting on it ignores case and accents the same way on PostgreSQL and
+# SQLite ("Épicerie" between "Compost" and "Maison", not after "Z"). Commune slugs likewise.
 ORDERINGS = {
-    SortChoices.NAME: ["search_text", "pk"],
-    SortChoices.NAME_DESC: ["-search_text", "-pk"],
-    SortChoices.COMMUNE: ["commune__slug", "search_text", "pk"],
+    SortChoices.NAME: ["sort_name", "pk"],
+    SortChoices.NAME_DESC: ["-sort_name", "-pk"],
+    SortChoices.COMMUNE: ["commune__slug", "sort_name", "pk"],
     SortChoices.RECENT: ["-created_at", "-pk"],
 }
 
@@ -408,9 +408,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     def ordering(self):
         if self.nearest_first:
-            return ["distance_km", "search_text", "pk"]  # around a place, the most relevant is the nearest
+            return ["distance_km", "sort_name", "pk"]  # around a place, the most relevant is the nearest
         if self.sort_value == SortChoices.RELEVANCE:
-            return ["-search_rank", "search_text", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
+            return ["-search_rank", "sort_name", "pk"] if self.searching else ORDERINGS[SortChoices.NAME]
         return ORDERINGS[self.sort_value]
 
     def listing(self, queryset):

@@ -14,7 +14,7 @@ from core.data import SOURCES, bump_data_version, bumps_collected
 from directory.models import Organisation
 
 #: Fields a merge never copies: identity and bookkeeping. The survivor keeps its own slug.
-NOT_MERGED = {"id", "slug", "search_text", "created_at", "updated_at"}
+NOT_MERGED = {"id", "slug", "search_text", "sort_name", "created_at", "updated_at"}
 
 
 class MergeRefused(ValueError):

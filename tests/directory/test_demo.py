@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from core.text import normalize
 from directory import demo
+from directory.filters import ORDERINGS, SortChoices
 from directory.models import Organisation, Sector
 from tests.factories import CommuneFactory, DepartmentFactory, EpciFactory, ThemeFactory
 
@@ -119,6 +121,9 @@ def test_synthetic_organisations_are_named_as_such_and_searchable(db):
     assert Organisation.objects.search(f"{the_42nd.name.split()[0]} fictive 42").filter(pk=the_42nd.pk).exists()
     assert Organisation.objects.get(slug="structure-d-essai-55").name.endswith("(fictive n°55)")
     assert not Organisation.objects.filter(latitude__isnull=True).exists()
+    # Written in bulk, yet sorted by name in the list like an organisation saved one by one.
+    listed = list(Organisation.objects.order_by(*ORDERINGS[SortChoices.NAME]).values_list("name", flat=True))
+    assert listed == sorted(listed, key=normalize)
 
 
 def test_synthetic_text_is_varied_with_common_and_rare_words(db):

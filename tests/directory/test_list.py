@@ -139,6 +139,23 @@ def test_sorting(visitor, territory):
     assert by_commune[0] == "Les Petits Magasins"  # Lens comes before Marly and Valenciennes
 
 
+def test_the_name_alone_orders_the_list_and_a_rename_moves_it(visitor, territory):
+    """Namesakes stay in the order they were added, whatever their descriptions say; a renamed
+    organisation takes its new place at once (the admin saves only the fields it changed)."""
+    older = OrganisationFactory(name="Atelier", slug="atelier-zinguerie", short_description="Zinguerie.")
+    newer = OrganisationFactory(name="Atelier", slug="atelier-affutage", short_description="Affûtage.")
+
+    def slugs():
+        return [organisation.slug for organisation in visitor.get(LIST_URL).context["organisations"]]
+
+    assert slugs()[:2] == [older.slug, newer.slug]
+    older.name = "Zinguerie des Hauts"
+    older.save(update_fields=["name"])
+    after_rename = slugs()
+    assert after_rename[0] == newer.slug
+    assert after_rename[-1] == older.slug
+
+
 @pytest.mark.parametrize(
     "params",
     [
