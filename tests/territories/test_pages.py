@@ -2,6 +2,7 @@
 
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -28,6 +29,13 @@ pytestmark = pytest.mark.django_db
 def text(response):
     """The page as a person reads it: HTML entities decoded (tags kept, for structural assertions)."""
     return html.unescape(response.content.decode())
+
+
+def trail(response):
+    """The breadcrumb as a person reads it: (label, link) for each level, then (label, None) for this page."""
+    nav = re.search(r'<nav class="breadcrumb".*?</nav>', text(response), re.S).group()
+    items = re.findall(r'<li>(?:<a href="([^"]*)">|<span aria-current="page">)(.*?)</(?:a|span)></li>', nav)
+    return [(label, link or None) for link, label in items]
 
 
 @pytest.fixture
@@ -338,6 +346,30 @@ def test_dynamic_page_query_count_is_fixed(visitor, django_assert_num_queries):
     with django_assert_num_queries(7):
         response = visitor.get(dynamic.get_absolute_url())
     assert response.status_code == 200
+
+
+# --- trails of the section's detail pages ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("factory", "list_label", "list_url_name"),
+    [
+        (DynamicFactory, "Dynamiques", "territories:dynamic-list"),
+        (InitiativeFactory, "Initiatives inspirantes", "territories:initiative-list"),
+    ],
+    ids=["dynamic", "initiative"],
+)
+def test_detail_page_trail_runs_through_the_territories_section_and_its_list(
+    visitor, factory, list_label, list_url_name
+):
+    work = factory(title="Coopérer dans le Ternois")
+
+    assert trail(visitor.get(work.get_absolute_url())) == [
+        ("Accueil", reverse("home")),
+        ("Territoires", reverse("territories:index")),
+        (list_label, reverse(list_url_name)),
+        ("Coopérer dans le Ternois", None),
+    ]
 
 
 # --- /thematiques/<slug>/ ---------------------------------------------------------------------------------------
