@@ -44,12 +44,12 @@ def test_commitment_page_trail_starts_at_home_then_the_campaign_and_its_commitme
     ]
 
 
-def test_measure_page_trail_starts_at_home_then_the_campaign_and_the_measure_on_it(visitor, proposal):
+def test_measure_page_trail_starts_at_home_then_the_campaign_and_the_measure_s_axis_on_it(visitor, proposal):
     response = visitor.get(reverse("proposals:measure-detail", args=["tiers-lieux"]))
 
     assert trail(response) == [
         ("Accueil", reverse("home")),
         ("Municipales 2026 : nos propositions", reverse("proposals:campaign")),
-        ("Une économie de proximité", reverse("proposals:campaign") + "#tiers-lieux"),
+        ("Une économie de proximité", reverse("proposals:campaign") + "#proximite"),  # the axis, not the measure
         ("Soutenir les tiers-lieux", None),
     ]
