@@ -417,15 +417,23 @@ class OrganisationFilterSet(django_filters.FilterSet):
         """`(queryset, bounds)`: the selection as a list page shows it, and `DeferredJoinPaginator`'s
         `listed` and `matched` for it (none when it is not a search).
 
-        A search lists its first `search_listed` matches only (`directory.search.SEARCH_LISTED`), counted
-        by one query that the paginator reuses. Past that many, a ranked search is ordered by name instead.
+        A search lists at most `search_listed` matches (`directory.search.SEARCH_LISTED`), counted by one
+        query that the paginator reuses. Past that many, it lists the most recently added ones, in the order
+        asked, by name for a ranked search (ranking reads every match). They are read by the primary key's
+        index, whose order owes nothing to the words; walking the name index instead until a page is full
+        costs whatever the alphabet puts first: 0.7 s to reach the first « Ludothèque » of 200,000 rows.
         """
         if not (self.is_valid() and self.searching):
             return queryset, {}
         # Counted without the rank or the order: ranking is what costs (one ts_rank per match).
         matched = queryset.order_by().values("pk")[: self.search_listed + 1].count()
-        if matched > self.search_listed and self.ranked:
-            queryset = queryset.order_by(*ORDERINGS[SortChoices.NAME])
+        if matched > self.search_listed:
+            recent = queryset.order_by("-pk").values("pk")[: self.search_listed]
+            shown = self.queryset.filter(pk__in=recent)  # the base rows, without the filters' conditions again
+            if self.radius_km:
+                shown = self.within_radius(shown)  # for each card's distance and the nearest-first order
+            ordering = ORDERINGS[SortChoices.NAME] if self.ranked else self.ordering()
+            queryset = shown.order_by(*ordering)
         return queryset, {"listed": self.search_listed, "matched": matched}
 
     def filter_errors(self):

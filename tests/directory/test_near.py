@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from directory.filters import OrganisationFilterSet
 from territories.models import Commune
 from tests.factories import CommuneFactory, DepartmentFactory, OrganisationFactory
 
@@ -212,3 +213,14 @@ def test_admin_autocomplete_offers_the_exact_name_first(administrator_client, ar
         {"term": "Lens", "app_label": "directory", "model_name": "organisation", "field_name": "commune"},
     )
     assert [item["text"] for item in response.json()["results"]][:2] == ["Lens (62)", "Lens-Nord (62)"]
+
+
+def test_a_search_around_a_place_with_more_matches_than_listed_keeps_the_distance(visitor, artois, monkeypatch):
+    """Past the listed matches (1,000 in production, 1 here), the most recently added ones within the radius,
+    nearest first, each with its distance."""
+    monkeypatch.setattr(OrganisationFilterSet, "search_listed", 1)
+    response = visitor.get(LIST_URL, {"q": "epicerie", "commune": "lens", "autour": "20"})
+    assert response.status_code == 200
+    assert shown(response) == ["Épicerie d'Annay"]  # added after the one in Lens; the coast's is 95 km away
+    body = response.content.decode()
+    assert "à 5 km" in body

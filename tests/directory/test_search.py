@@ -142,10 +142,10 @@ def test_a_search_with_more_matches_than_listed_says_so_and_lists_them_by_name(v
 
     first = visitor.get(LIST_URL, {"q": "solidaire"})
     assert "Plus de 3 structures" in first.text
-    assert "par ordre alphabétique : elles sont trop nombreuses pour être classées par pertinence" in first.text
-    # By name, not by rank: the description-only match "Aaa" comes first.
-    assert listed(first) == ["Aaa", "Atelier solidaire"]
-    assert listed(visitor.get(LIST_URL, {"q": "solidaire", "page": 2})) == ["Bocal solidaire"]
+    assert "La liste montre les 3 plus récemment ajoutées, par ordre alphabétique" in first.text
+    # The three added last, by name, not by rank: the description-only match "Aaa" comes first.
+    assert listed(first) == ["Aaa", "Bocal solidaire"]
+    assert listed(visitor.get(LIST_URL, {"q": "solidaire", "page": 2})) == ["Maison solidaire"]
     assert visitor.get(LIST_URL, {"q": "solidaire", "page": 3}).status_code == 404
 
 
@@ -162,8 +162,8 @@ def test_a_bounded_search_sorted_on_purpose_keeps_that_order(visitor, actors, bo
     for name in ("Zèbre solidaire", "Atelier solidaire", "Maison solidaire", "Bocal solidaire"):
         OrganisationFactory(name=name, slug=normalize(name).replace(" ", "-"))
     response = visitor.get(LIST_URL, {"q": "solidaire", "sort": "-nom"})
-    assert listed(response) == ["Zèbre solidaire", "Maison solidaire"]
-    assert "La liste montre les 3 premières." in response.text
+    assert listed(response) == ["Maison solidaire", "Bocal solidaire"]  # of the three added last
+    assert "La liste montre les 3 plus récemment ajoutées." in response.text
 
 
 def test_a_list_without_search_is_counted_and_listed_whole(visitor, actors, bounded):
