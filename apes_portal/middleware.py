@@ -6,14 +6,10 @@
   (middleware, context processors) reach `apes_portal.errors.server_error`, which does the same.
 - `MalformedInputMiddleware` answers 400 to input no page can use (NUL bytes) before any view
   sees it, and to numbers too large for the database driver.
-- `ContentSecurityPolicyMiddleware` is django-csp's, with the site's policy written once per process.
 """
 
 import logging
 
-from csp.constants import HEADER
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
 
 from apes_portal.errors import bad_request_page, database_unavailable, is_database_error
@@ -109,43 +105,3 @@ class MalformedInputMiddleware:
             logger.warning("Number out of range in %s %s", request.method, request.path, exc_info=exception)
             return bad_request_page()
         return None
-
-
-# What django-csp's decorators (csp_exempt, csp_update, csp_replace, csp) leave on a response that changes its policy.
-_PER_RESPONSE_POLICY = tuple(
-    f"_csp_{change}{suffix}" for change in ("exempt", "config", "update", "replace") for suffix in ("", "_ro")
-)
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the site's policy built once per process rather than on every response.
-
-    django-csp rebuilds the header from CONTENT_SECURITY_POLICY for each response (the directives copied,
-    merged and joined again), though it only changes with a view's decorator or a nonce. Responses that have
-    either, and any setup using what the fast path does not handle (a report-only policy, excluded URL
-    prefixes, DEBUG's error pages), still go through django-csp's own process_response.
-    """
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
-        plain = (
-            policy
-            and not policy.get("EXCLUDE_URL_PREFIXES")
-            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            and not settings.DEBUG
-        )
-        self.header = (build_policy() if plain else "") or None
-
-    def process_response(self, request, response):
-        if (
-            self.header is None
-            or getattr(request, "_csp_nonce", None) is not None
-            or any(hasattr(response, name) for name in _PER_RESPONSE_POLICY)
-        ):
-            return super().process_response(request, response)
-        if HEADER not in response:
-            response[HEADER] = self.header
-        # As django-csp does: a nonce asked for after the header is written would protect nothing.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        return response
