@@ -89,3 +89,11 @@ def test_the_map_embed_can_be_framed_by_partner_sites(visitor):
     assert "X-Frame-Options" not in response.headers
     assert csp_directives(response)["frame-ancestors"] != ["'none'"]
     assert csp_directives(response)["script-src"] == ["'self'"]  # framed, but still no inline script
+
+
+def test_every_response_sends_the_configured_policy_whole(visitor, settings):
+    configured = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    for url, status in [("/", 200), ("/charte/", 200), ("/cette-page-n-existe-pas/", 404)]:
+        response = visitor.get(url)
+        assert response.status_code == status
+        assert csp_directives(response) == configured, url
