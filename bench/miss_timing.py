@@ -48,6 +48,9 @@ def paths():
         f"search rare word ({RARE}), page 2": f"/annuaire/?q={RARE}&page=2",
         f"search common word ({COMMON}), page 2": f"/annuaire/?q={COMMON}&page=2",
         f"search word in every row ({EVERY}), page 2": f"/annuaire/?q={EVERY}&page=2",
+        # A search lists at most its 1,000 most recent matches: its last page, and another order.
+        f"search word in every row ({EVERY}), page 42": f"/annuaire/?q={EVERY}&page=42",
+        f"search common word ({COMMON}) by commune, page 2": f"/annuaire/?q={COMMON}&sort=commune&page=2",
     }
 
 
