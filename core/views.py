@@ -27,28 +27,21 @@ class DeferredJoinPaginator(Paginator):
     select_related and prefetches are the queryset's own. A DISTINCT queryset keeps plain slicing (PostgreSQL
     wants its ORDER BY columns selected there).
 
-    `listed` bounds what the list shows: the count stops one row past it (`count` is then `listed`, and
-    `truncated` says that more rows matched), and no page goes beyond it. A count of every match can cost
-    more than the page itself (a search for a word of every row reads all of them). `matched`, when the view
-    has already counted the rows that way, saves the query.
+    `listed` and `matched` bound what a list shows, when its view has counted the rows only up to a point (a
+    count of every match can cost more than the page, as for a search of a word in every row): `matched` is
+    that count, `listed` the most rows shown. `count` is then at most `listed`, `truncated` says that more
+    rows matched, and no page goes beyond.
     """
 
     def __init__(self, object_list, per_page, *args, listed=None, matched=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.listed = listed
-        if matched is not None:
-            self.matched = matched
-
-    @cached_property
-    def matched(self):
-        """The number of matching rows, counted up to one past `listed` (all of them without `listed`)."""
-        if self.listed is None:
-            return Paginator.count.func(self)  # Django's own: the queryset's COUNT, or len() of a list
-        return self.object_list[: self.listed + 1].count()
+        self.listed, self.matched = listed, matched
 
     @cached_property
     def count(self):
-        return self.matched if self.listed is None else min(self.matched, self.listed)
+        if self.listed is None:
+            return super().count
+        return min(self.matched, self.listed)
 
     @property
     def truncated(self):

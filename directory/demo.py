@@ -13,7 +13,6 @@ from pathlib import Path
 from django.db import transaction
 
 from core.data import bump_data_version
-from core.text import compact, normalize
 from directory.models import Organisation, Sector
 from territories.models import Commune, Epci, Theme
 
@@ -135,22 +134,20 @@ def seed_synthetic(count, log, *, seed_value=2024, worst_case=False):
     for number in range(start, start + count):
         commune = randomiser.choice(communes)
         name, legal_form, description = text(number, commune)
-        batch.append(
-            Organisation(
-                name=name,
-                slug=f"{SYNTHETIC_PREFIX}{number}",
-                kind=randomiser.choice(kinds),
-                legal_form=legal_form,
-                short_description=description,
-                commune=commune,
-                latitude=round(commune.latitude + randomiser.uniform(-0.01, 0.01), 5),
-                longitude=round(commune.longitude + randomiser.uniform(-0.015, 0.015), 5),
-                location_is_approximate=True,
-                is_member=randomiser.random() < 0.05,
-                search_text=normalize(f"{name} {legal_form} {description} {commune.name} {compact(name)}"),
-                sort_name=normalize(name),
-            )
+        organisation = Organisation(
+            name=name,
+            slug=f"{SYNTHETIC_PREFIX}{number}",
+            kind=randomiser.choice(kinds),
+            legal_form=legal_form,
+            short_description=description,
+            commune=commune,
+            latitude=round(commune.latitude + randomiser.uniform(-0.01, 0.01), 5),
+            longitude=round(commune.longitude + randomiser.uniform(-0.015, 0.015), 5),
+            location_is_approximate=True,
+            is_member=randomiser.random() < 0.05,
         )
+        organisation.derive_texts()  # bulk_create does not call save(), which derives them
+        batch.append(organisation)
     with transaction.atomic():
         created = Organisation.objects.bulk_create(batch, batch_size=2000)
         if sector_ids:

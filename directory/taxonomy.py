@@ -84,16 +84,16 @@ def linked(organisation_ids, *relations, id_range=None):
     else:
         sql = _links_sql(relations, f"IN ({', '.join(['%s'] * len(ids))})")
         params = ids * len(relations)
+    wanted = set(ids) if id_range else None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [(relations[index], organisation_id, target_id) for index, organisation_id, target_id in cursor]
-    wanted = set(ids) if id_range else None
-    for relation, organisation_id, target_id in rows:
-        if wanted is not None and organisation_id not in wanted:
-            continue
-        target = tables[relation].get(target_id)
-        if target is not None:
-            found[relation].setdefault(organisation_id, []).append(target)
+        for index, organisation_id, target_id in cursor:
+            if wanted is not None and organisation_id not in wanted:
+                continue
+            relation = relations[index]
+            target = tables[relation].get(target_id)
+            if target is not None:
+                found[relation].setdefault(organisation_id, []).append(target)
     for relation in relations:
         for targets in found[relation].values():
             targets.sort(key=ORDERS[relation])

@@ -1,14 +1,15 @@
 """The site's one breadcrumb, `{% breadcrumb %}`: « Accueil › … › this page » (includes/breadcrumb.html).
 
-Each level is a label and where it leads, read as `django.shortcuts.resolve_url` reads them (as `redirect()`
-does): a URL name, an object with `get_absolute_url`, or a URL. So a page writes its trail in one line,
-without a `{% url ... as %}` per level:
+Each level is a label and where it leads, read by `core.links.link_to` as `django.shortcuts.resolve_url` reads
+them (as `redirect()` does): a URL name, an object with `get_absolute_url`, or a URL. So a page writes its trail
+in one line, without a `{% url ... as %}` per level:
 
     {% breadcrumb "Annuaire" "directory:organisation-list" organisation.name organisation current="Signaler" %}
 """
 
 from django import template
-from django.shortcuts import resolve_url
+
+from core.links import link_to, named_url
 
 register = template.Library()
 
@@ -20,5 +21,5 @@ def breadcrumb(*trail, current):
         raise template.TemplateSyntaxError(
             f"breadcrumb: each level is a label and where it leads, got an odd number of values: {trail!r}"
         )
-    levels = [(label, resolve_url(to)) for label, to in zip(trail[::2], trail[1::2], strict=True)]
-    return {"home": resolve_url("home"), "levels": levels, "current": current}
+    levels = [(label, link_to(to)) for label, to in zip(trail[::2], trail[1::2], strict=True)]
+    return {"home": named_url("home"), "levels": levels, "current": current}

@@ -304,7 +304,7 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["is_published", "name"], name="directory_org_published_name"),
             # The list's default order: lets PostgreSQL read a page from the index instead of sorting every
-            # published row, and walk it for a search too frequent to rank (`directory.search.SEARCH_LISTED`).
+            # published row.
             models.Index(fields=["is_published", "sort_name", "id"], name="directory_org_published_sort"),
             models.Index(fields=["latitude", "longitude"], name="directory_org_lat_lng"),
             # A filtered list counts its rows on every page. With these two small partial indexes the count
@@ -325,8 +325,7 @@ class Organisation(models.Model):
             self.latitude = self.commune.latitude
             self.longitude = self.commune.longitude
             self.location_is_approximate = True
-        self.search_text = self.build_search_text()
-        self.sort_name = normalize(self.name)
+        self.derive_texts()
         shrink_logo(self.logo)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -346,6 +345,12 @@ class Organisation(models.Model):
             errors["closed_on"] = "Une date de fermeture n'a de sens que pour une organisation fermée."
         if errors:
             raise ValidationError(errors)
+
+    def derive_texts(self):
+        """Set the columns derived from the name, descriptions and commune (`search_text`, `sort_name`). `save()`
+        calls it; code that writes rows without `save()` (`bulk_create`) must call it too."""
+        self.search_text = self.build_search_text()
+        self.sort_name = normalize(self.name)
 
     def build_search_text(self):
         parts = [self.name, self.legal_form, self.short_description]

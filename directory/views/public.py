@@ -133,14 +133,12 @@ def organisation_detail_queryset():
 
 
 def organisation_page_context(organisation):
-    """The linked sectors, themes and PTCEs (one query, `taxonomy.with_links`) and the territories of a page."""
+    """The territories of a page; its sectors, themes and PTCEs go on the organisation (`sector_list`,
+    `theme_list`, `ptce_list`: one query, `taxonomy.with_links`), as on the list's cards."""
     with_links([organisation], "sectors", "themes", "ptces")
     tables = taxonomy()
     commune = organisation.commune
     return {
-        "sectors": organisation.sector_list,
-        "themes": organisation.theme_list,
-        "ptces": organisation.ptce_list,
         "department": tables.departments.get(commune.department_id) if commune else None,
         "epci": tables.epcis.get(commune.epci_id) if commune else None,
         "represented_epci": tables.epcis.get(organisation.represented_epci_id),
@@ -184,7 +182,7 @@ class OrganisationDetailView(DetailView):
         context["show_email"] = self.show_email
         context.update(organisation_page_context(organisation))
         url = context["canonical_url"] = self.request.build_absolute_uri(organisation.get_absolute_url())
-        context["json_ld"] = organisation_json_ld(organisation, url, self.request, context["ptces"])
+        context["json_ld"] = organisation_json_ld(organisation, url, self.request)
         context["ptce_members"] = ptce_members(organisation)
         if organisation.latitude is not None and organisation.longitude is not None:
             context["map_config"] = map_config(
@@ -221,9 +219,9 @@ def organisation_email(request, slug):
     return _reveal_email(request, slug=slug)
 
 
-def organisation_json_ld(organisation, url, request, ptces):
+def organisation_json_ld(organisation, url, request):
     """schema.org Organization for search engines (no email: that one stays behind the button); `url` is the
-    page's canonical address, `ptces` the published PTCEs it belongs to."""
+    page's canonical address. The organisation comes with its `ptce_list` (`organisation_page_context`)."""
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -274,7 +272,7 @@ def organisation_json_ld(organisation, url, request, ptces):
         data["dissolutionDate"] = organisation.closed_on.isoformat()
     member_of = [
         {"@type": "Organization", "name": ptce.name, "url": request.build_absolute_uri(ptce.get_absolute_url())}
-        for ptce in ptces
+        for ptce in organisation.ptce_list
     ]
     if organisation.is_member:
         member_of.append({"@type": "Organization", "name": "Apes Hauts-de-France"})
