@@ -331,7 +331,7 @@ def cached_data_response(
         if stream:
             return _streaming_response(request, build(), content_type)
         if built is not None:
-            rendered = _payload(built)
+            rendered = payload(built)
         else:
             key = cache_key(kind, query, family=family or "data", token=token)
             rendered = cached(key)
@@ -339,9 +339,9 @@ def cached_data_response(
                 body = build()
                 if isinstance(body, HttpResponseBase):
                     return body
-                rendered = _payload(body)
+                rendered = payload(body)
                 store(key, rendered)
-        return _response(request, rendered, content_type)
+        return payload_response(request, rendered, content_type)
 
     response = _conditional(render, etag, last_modified)(request)
     if response.status_code >= 400:
@@ -420,18 +420,26 @@ GZIP_LEVEL = 9
 GZIP_LARGE_BODY = 8 * 1024 * 1024
 
 
-def _payload(body):
-    """A cacheable rendering: the body and its gzip form (compressed once, served many times)."""
+def payload(body):
+    """A cacheable rendering: the body and its gzip form (compressed once, served many times by
+    `payload_response`). What data endpoints and cached pages store."""
     level = GZIP_LEVEL if len(body) <= GZIP_LARGE_BODY else 6
     return {"body": body, "gzip": gzip.compress(body, compresslevel=level, mtime=0)}
 
 
-def _response(request, rendered, content_type):
+def payload_response(request, rendered, content_type):
+    """The response for a `payload`: its gzip form when the client accepts it, so GZipMiddleware (which
+    leaves an encoded response alone) does not compress the same bytes again on every request.
+
+    No random padding against BREACH, unlike GZipMiddleware's: a payload is public, the same for every
+    visitor (data, or a page cached for visitors without a session), so it holds no secret to guess.
+    """
     if _accepts_gzip(request):
         response = HttpResponse(rendered["gzip"], content_type=content_type)
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(rendered["body"], content_type=content_type)
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 

@@ -1,5 +1,6 @@
 """/annuaire/: every filter, combinations, sort, pagination bounds, bad input, query counts."""
 
+import gzip
 from html import unescape
 
 import pytest
@@ -296,6 +297,22 @@ def test_a_repeated_list_is_served_from_the_page_cache_without_queries(visitor, 
         second = visitor.get(reverse("directory:organisation-list"), {"q": "velo"})
     assert second.status_code == 200
     assert second.content == first.content
+
+
+def test_a_cached_list_is_sent_compressed_to_browsers_that_accept_it(visitor):
+    """The page cache keeps each page with its gzip form: a browser that accepts gzip gets those bytes, the
+    same HTML as a client that does not, whether the page was just rendered or read from the cache."""
+    OrganisationFactory(name="Maison du Vélo", slug="maison-du-velo")
+    fresh = visitor.get(LIST_URL, {"q": "velo"}, headers={"accept-encoding": "gzip, br"})
+    repeated = visitor.get(LIST_URL, {"q": "velo"}, headers={"accept-encoding": "gzip, br"})
+    plain = visitor.get(LIST_URL, {"q": "velo"})
+    for compressed in (fresh, repeated):
+        assert compressed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in compressed["Vary"]
+        assert gzip.decompress(compressed.content) == plain.content
+    assert "Content-Encoding" not in plain
+    assert "Maison du Vélo" in plain.content.decode()
+    assert plain["Content-Type"] == "text/html; charset=utf-8"
 
 
 def test_a_saved_organisation_shows_at_once_despite_the_page_cache(visitor):
