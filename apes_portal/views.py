@@ -1,5 +1,6 @@
 """Site-wide pages: home, about the network, charter, legal notice, accessibility."""
 
+from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
 from apes_portal.models import KeyFigure
@@ -49,7 +50,15 @@ class CharterView(TemplateView):
 
 @per_data_version("site")
 def key_figures():
-    """The network's key figures, read once per data version of the site in each process (any staff edit
-    starts a new one). The home page is never page-cached; its one query was 40 % of its work
-    (bench/RESULTS-misses.md), and the figures change a few times a year."""
-    return list(KeyFigure.objects.all())
+    """The network's key figures as the home page shows them, worked out once per data version of the site in
+    each process (any staff edit starts a new one): the figures, and the date and source of the first. The home
+    page is never page-cached; its one query was 40 % of its work (bench/RESULTS-misses.md), and formatting the
+    date with its French month name (`|date:"j F Y"`) another 8 % of its instructions on every request, for
+    figures that change a few times a year."""
+    figures = list(KeyFigure.objects.all())
+    first = figures[0] if figures else None
+    return {
+        "figures": figures,
+        "as_of": date_format(first.as_of, "j F Y") if first else "",
+        "source": first.source if first else "",
+    }

@@ -18,6 +18,8 @@ def test_home_shows_the_networks_figures_and_principles(visitor):
     assert '<html lang="fr">' in html
     for value, label in [(160, "adhérents"), (30, "collectivités partenaires"), (13, "salariés")]:
         assert f"<strong>{value}</strong> {label}" in html
+    # The date in words, with the source of the figures.
+    assert "Chiffres au 31 décembre 2020 — source : Plaquette de présentation du réseau." in html
     for principle in ["Utilité sociale", "Ancrage territorial", "Gouvernance démocratique", "Lucrativité limitée"]:
         assert principle in html
 
