@@ -1,11 +1,9 @@
 """The breadcrumb trails of the campaign's detail pages start from the home page, as the campaign's lists do."""
 
-import html
-import re
-
 import pytest
 from django.urls import reverse
 
+from tests.breadcrumbs import trail
 from tests.factories import (
     AxisFactory,
     CampaignFactory,
@@ -16,13 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def trail(response):
-    """The breadcrumb as a person reads it: (label, link) for each level, then (label, None) for this page."""
-    nav = re.search(r'<nav class="breadcrumb".*?</nav>', html.unescape(response.content.decode()), re.S).group()
-    items = re.findall(r'<li>(?:<a href="([^"]*)">|<span aria-current="page">)(.*?)</(?:a|span)></li>', nav)
-    return [(label, link or None) for link, label in items]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import datetime
 import html
-import re
 
 import pytest
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.urls import reverse
 from apes_portal.territory_views import EPCI_ORGANISATIONS_SHOWN
 from directory.models import Organisation
 from territories.models import Dynamic
+from tests.breadcrumbs import trail
 from tests.factories import (
     CommuneFactory,
     DepartmentFactory,
@@ -29,13 +29,6 @@ pytestmark = pytest.mark.django_db
 def text(response):
     """The page as a person reads it: HTML entities decoded (tags kept, for structural assertions)."""
     return html.unescape(response.content.decode())
-
-
-def trail(response):
-    """The breadcrumb as a person reads it: (label, link) for each level, then (label, None) for this page."""
-    nav = re.search(r'<nav class="breadcrumb".*?</nav>', text(response), re.S).group()
-    items = re.findall(r'<li>(?:<a href="([^"]*)">|<span aria-current="page">)(.*?)</(?:a|span)></li>', nav)
-    return [(label, link or None) for link, label in items]
 
 
 @pytest.fixture
