@@ -44,9 +44,9 @@ def site(request):
         "site_links": links,
         # The key of the link to this very page (the navigation marks it aria-current), if any: one
         # comparison per page here rather than two lookups per navigation link in the template.
+        "current_link": next((key for key, url in links.items() if url == request.path), None),
         # Whether the header greets a signed-in person. Without a session cookie nobody is signed in (the page
         # cache's rule, OrganisationListView.is_cacheable): the user is not loaded for the header of an anonymous
         # page, which was 3 % of the home page's instructions.
         "signed_in": settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated,
-        "current_link": next((key for key, url in links.items() if url == request.path), None),
     }
