@@ -7,6 +7,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
 
 from core.links import named_url
+from core.views import carries_session
 
 # The pages every header and footer links to: template name -> URL name.
 SITE_LINKS = {
@@ -45,8 +46,7 @@ def site(request):
         # The key of the link to this very page (the navigation marks it aria-current), if any: one
         # comparison per page here rather than two lookups per navigation link in the template.
         "current_link": next((key for key, url in links.items() if url == request.path), None),
-        # Whether the header greets a signed-in person. Without a session cookie nobody is signed in (the page
-        # cache's rule, OrganisationListView.is_cacheable): the user is not loaded for the header of an anonymous
-        # page, which was 3 % of the home page's instructions.
-        "signed_in": settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated,
+        # Whether the header greets a signed-in person: the user is not loaded for an anonymous page
+        # (`core.views.carries_session`), which was 3 % of the home page's instructions.
+        "signed_in": carries_session(request) and request.user.is_authenticated,
     }

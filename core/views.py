@@ -5,8 +5,11 @@ filters from the query string the same way, and answer a bad value the same way:
 page still rendered — the filter form shows the French message next to the refused field and the
 list is empty. A list quietly filtered on the remaining values would pass for the one asked for.
 The data endpoints (JSON, GeoJSON) answer the same messages in one shape, through `json_error`.
+
+`carries_session` is the one test of "may this request be signed in?" that the page cache and the header share.
 """
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import JsonResponse, QueryDict
 from django.utils.functional import cached_property
@@ -15,6 +18,13 @@ from django.utils.functional import cached_property
 def json_error(messages, status=400, **extra):
     """The one error body of the JSON endpoints: `{"erreurs": [French sentences], **extra}`, accents kept."""
     return JsonResponse({"erreurs": list(messages), **extra}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def carries_session(request):
+    """Whether the request sends a session cookie. Without one nobody is signed in and no message waits in the
+    session: the page is the anonymous page (the list may come from the page cache, the header need not load
+    the user)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 class DeferredJoinPaginator(Paginator):

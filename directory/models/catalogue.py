@@ -241,7 +241,7 @@ class Organisation(models.Model):
     search_text = models.TextField(editable=False, default="")
     # The name as lists sort it (case, accents and punctuation folded, `core.text.normalize`): "Épicerie"
     # between "Compost" and "Maison" on PostgreSQL and SQLite alike. Its index holds a few words per row, where
-    # one on `search_text` held every description (97 MB at 200,000 organisations, against 15 MB).
+    # one on `search_text` held every description (97 MB at 200,000 organisations, against 20 MB).
     sort_name = models.TextField(editable=False, default="")
 
     objects = OrganisationQuerySet.as_manager()

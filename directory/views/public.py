@@ -1,7 +1,6 @@
 """Public pages of the directory: the filtered list, an organisation's page, the map and its embeddable twin."""
 
 from csp.decorators import csp_replace
-from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core.antispam import rate_limited
 from core.data import LICENCE, LICENCE_URL, cache_key, cached, normalised_query, payload, payload_response, store
 from core.maps import map_config
-from core.views import DeferredJoinPaginator, FilteredListMixin
+from core.views import DeferredJoinPaginator, FilteredListMixin, carries_session
 from directory.filters import OrganisationFilterSet
 from directory.models import Organisation
 from directory.taxonomy import taxonomy, with_links, with_sectors
@@ -79,7 +78,7 @@ class OrganisationListView(FilteredListMixin, ListView):
 
     @staticmethod
     def is_cacheable(request):
-        return not ({settings.SESSION_COOKIE_NAME, "messages"} & request.COOKIES.keys())
+        return not (carries_session(request) or "messages" in request.COOKIES)
 
 
 def directory_map_config(*, embed=False):

@@ -106,6 +106,18 @@ def test_the_header_says_who_is_signed_in(client, member):
     assert f'action="{reverse("directory:member-logout")}"' in page
 
 
+def test_a_visitor_with_a_session_who_is_not_signed_in_is_offered_to_sign_in(client, settings):
+    """With a session cookie the header reads the user (without one it need not): a session that holds no
+    sign-in, like one a form left behind, shows the sign-in link."""
+    session = client.session  # Django's test client saves it and sends its cookie from now on
+    session["formulaire"] = "brouillon"
+    session.save()
+    assert settings.SESSION_COOKIE_NAME in client.cookies
+    page = client.get(reverse("about")).text
+    assert "Se connecter" in page
+    assert "Connecté·e" not in page
+
+
 def test_staff_invite_a_member_who_then_chooses_a_password(administrator_client, member_organisation):
     invited = get_user_model().objects.create_user("dora", email="dora@example.org")  # no usable password
     invited.organisation_memberships.create(organisation=member_organisation)
