@@ -12,6 +12,8 @@ minor version. Every published version stays served at its own URL (`schema_docu
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from core.data import LICENCE, LICENCE_URL
 from directory.models import Organisation
 from directory.models.catalogue import POSTAL_CODE_PATTERN, SIREN_PATTERN, SIRET_PATTERN
@@ -182,7 +184,7 @@ def organisation_record(organisation, detail_prefix, kinds, statuses, tables):
         " | ".join(ptce.name for ptce in organisation.ptce_list),
         organisation.short_description,
         f"{detail_prefix}{organisation.slug}/",
-        organisation.updated_at.date().isoformat(),
+        timezone.localdate(organisation.updated_at).isoformat(),
     )
 
 

@@ -5,11 +5,11 @@ Malformed filters answer 400 with a French message, never 500.
 """
 
 import csv
-import datetime
 import json
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.data import LICENCE, cached_data_response, normalised_query
@@ -154,7 +154,7 @@ def organisations_csv(request):
         # The rows hold absolute links: the host is part of what the file says.
         query=f"{request.get_host()}?{normalised_query(request.GET)}",
         stream=True,
-        filename=f"annuaire-apes-hauts-de-france-{datetime.date.today().isoformat()}.csv",
+        filename=f"annuaire-apes-hauts-de-france-{timezone.localdate().isoformat()}.csv",
     )
     if response.status_code == 200:
         response["X-Content-Licence"] = LICENCE

@@ -1,5 +1,7 @@
 """Staff review of applications, corrections and members' proposals; duplicate detection."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -60,6 +62,9 @@ def test_accepting_an_application_creates_an_unpublished_member(administrator_cl
     sector = SectorFactory(slug="alimentation", name="Alimentation")
     application = MembershipApplicationFactory(organisation_name="Épicerie solidaire du Quartier")
     application.sectors.add(sector)
+    # Sent at 00:30 in France on 15 March, which is still 14 March in UTC.
+    sent = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=datetime.UTC)
+    MembershipApplication.objects.filter(pk=application.pk).update(created_at=sent)
 
     response = run_action(administrator_client, "membershipapplication", "approve_selected", [application])
     assert "créée (non publiée)" in response.text
@@ -68,7 +73,7 @@ def test_accepting_an_application_creates_an_unpublished_member(administrator_cl
     assert not organisation.is_published
     assert organisation.is_member
     assert organisation.member_since is not None
-    assert organisation.charter_signed_on == application.created_at.date()
+    assert organisation.charter_signed_on == datetime.date(2026, 3, 15)
     assert organisation.commune == application.commune
     assert organisation.kind == application.kind
     assert list(organisation.sectors.all()) == [sector]

@@ -1,6 +1,7 @@
 """Open data for reusers: the Table Schema and real exports validated by frictionless, readable GeoJSON
 (validated by geojson-pydantic, as the map's compact feed), the GoGoCarto feed and its refusals."""
 
+import datetime
 import json
 
 import pytest
@@ -144,6 +145,9 @@ def test_frictionless_rejects_a_csv_whose_code_lost_its_zero(visitor, actors, tm
 
 
 def test_open_geojson_speaks_in_the_schema_names(visitor, actors):
+    # Changed at 00:30 in France on 15 March, which is still 14 March in UTC.
+    changed = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=datetime.UTC)
+    Organisation.objects.filter(pk=actors["ressourcerie"].pk).update(updated_at=changed)
     response = visitor.get(OPEN_GEOJSON_URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
@@ -159,7 +163,7 @@ def test_open_geojson_speaks_in_the_schema_names(visitor, actors):
     assert properties["adherent_apes"] is True
     assert properties["position_approximative"] is False
     assert properties["lien_source"] == "http://testserver/annuaire/ressourcerie/"
-    assert properties["date_maj"] == actors["ressourcerie"].updated_at.date().isoformat()
+    assert properties["date_maj"] == "2026-03-15"  # the day in France
     assert properties["forme_juridique"] is None  # empty is null, not ""
     assert by_id["ressourcerie"]["geometry"]["coordinates"] == [3.28765, 49.84631]
     assert "secret@example.org" not in response.content.decode()
