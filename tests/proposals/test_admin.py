@@ -81,30 +81,24 @@ def test_reject_action_hides_a_commitment(client, administrator, campaign, place
     assert "Signature douteuse" not in client.get(reverse("proposals:commitment-list")).content.decode()
 
 
+def commitment_form(client, commitment):
+    """The commitment's admin change form as a browser would submit it, and its URL."""
+    url = reverse("admin:proposals_commitment_change", args=[commitment.pk])
+    return url, form_values(client.get(url).text, "commitment_form")
+
+
 def test_staff_record_a_dated_follow_up_inline(client, administrator, campaign, places):
     commitment = CommitmentFactory(campaign=campaign, commune=places["lille"])
     commitment.proposals.set([campaign.axes.get(slug="transition").proposals.first()])
     client.force_login(administrator)
-    url = reverse("admin:proposals_commitment_change", args=[commitment.pk])
-    data = {
-        "campaign": campaign.pk,
-        "status": "validated",
-        "full_name": commitment.full_name,
-        "kind": "elu",
-        "role": "Maire",
-        "list_name": "",
-        "email": commitment.email,
-        "commune": places["lille"].pk,
-        "epci": places["lille_epci"].pk,
-        "proposals": [p.pk for p in commitment.proposals.all()],
-        "updates-TOTAL_FORMS": "1",
-        "updates-INITIAL_FORMS": "0",
-        "updates-MIN_NUM_FORMS": "0",
-        "updates-MAX_NUM_FORMS": "1000",
-        "updates-0-date": "2026-09-01",
-        "updates-0-status": "en-cours",
-        "updates-0-note": "Une étude de faisabilité est lancée.",
-    }
+    url, data = commitment_form(client, commitment)
+    data.update(
+        {
+            "updates-0-date": "2026-09-01",
+            "updates-0-status": "en-cours",
+            "updates-0-note": "Une étude de faisabilité est lancée.",
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     update = CommitmentUpdate.objects.get()
@@ -117,23 +111,10 @@ def test_setting_validated_in_the_form_records_who_and_when(client, administrato
     commitment = CommitmentFactory(campaign=campaign, commune=places["lille"], status="confirmed", validated_at=None)
     commitment.proposals.set([campaign.axes.get(slug="transition").proposals.first()])
     client.force_login(administrator)
-    data = {
-        "campaign": campaign.pk,
-        "status": "validated",
-        "full_name": commitment.full_name,
-        "kind": "elu",
-        "role": "Maire",
-        "list_name": "",
-        "email": commitment.email,
-        "commune": places["lille"].pk,
-        "epci": places["lille_epci"].pk,
-        "proposals": [p.pk for p in commitment.proposals.all()],
-        "updates-TOTAL_FORMS": "0",
-        "updates-INITIAL_FORMS": "0",
-        "updates-MIN_NUM_FORMS": "0",
-        "updates-MAX_NUM_FORMS": "1000",
-    }
-    assert client.post(reverse("admin:proposals_commitment_change", args=[commitment.pk]), data).status_code == 302
+    url, data = commitment_form(client, commitment)
+    data["status"] = "validated"
+    assert client.post(url, data).status_code == 302
+    assert not CommitmentUpdate.objects.exists()  # the blank follow-up row is not saved
     commitment.refresh_from_db()
     assert commitment.validated_by == administrator and commitment.validated_at is not None
 
