@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apes_portal.dashboard import build_dashboard
 from publications.models import DownloadCount
@@ -19,7 +20,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 3, 15)
+
+def this_month_and_the_one_before():
+    """The dashboard counts the last twelve months from the day the admin page is read: data must follow the clock."""
+    this_month = timezone.localdate().replace(day=1)
+    return (this_month - datetime.timedelta(days=1)).replace(day=1), this_month
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +41,9 @@ def network():
     OrganisationFactory(commune=somme, is_member=True, member_since=datetime.date(2024, 1, 1))
     OrganisationFactory(commune=somme, is_member=False)
     carnet = PublicationFactory(title="Carnet des tiers-lieux")
-    DownloadCount.objects.create(publication=carnet, month=datetime.date(2026, 2, 1), count=7)
-    DownloadCount.objects.create(publication=carnet, month=datetime.date(2026, 3, 1), count=3)
+    last_month, this_month = this_month_and_the_one_before()
+    DownloadCount.objects.create(publication=carnet, month=last_month, count=7)
+    DownloadCount.objects.create(publication=carnet, month=this_month, count=3)
     MembershipApplicationFactory.create_batch(2)
     ProposedChangeFactory()
     CommitmentFactory(status="confirmed")
@@ -49,7 +55,7 @@ def chart(dashboard, slug):
 
 
 def test_the_figures_staff_asked_for(network):
-    dashboard = build_dashboard(TODAY)
+    dashboard = build_dashboard()
     assert chart(dashboard, "adherents-par-annee").rows == [("2019", 2), ("2024", 4)]
     assert chart(dashboard, "adherents-departement").rows == [("Nord", 3), ("Somme", 1)]
     assert chart(dashboard, "telechargements").rows == [("Carnet des tiers-lieux", 10)]
@@ -66,11 +72,11 @@ def test_the_figures_staff_asked_for(network):
 def test_the_dashboard_runs_a_fixed_number_of_queries(network, django_assert_num_queries):
     """Ten queries (one per figure, four moderation counts), however many members, carnets or months."""
     with django_assert_num_queries(9):
-        build_dashboard(TODAY)
+        build_dashboard()
     for _ in range(3):
         OrganisationFactory(is_member=True, member_since=datetime.date(2021, 1, 1))
     with django_assert_num_queries(9):
-        build_dashboard(TODAY)
+        build_dashboard()
 
 
 def test_the_admin_index_shows_charts_with_their_tables_and_links(administrator_client, network):
