@@ -1,12 +1,14 @@
 """Open data: GeoJSON (RFC 7946, cached, revalidated) and CSV, with the list's filters."""
 
 import csv
+import datetime
 import gzip
 import io
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import http_date
 
 from directory.models import Organisation
@@ -199,11 +201,14 @@ def read_csv(response):
     return list(csv.DictReader(io.StringIO(raw[1:]), delimiter=";"))
 
 
-def test_csv_export(visitor, actors):
+def test_csv_export(visitor, actors, monkeypatch):
+    # Downloaded at 00:30 in France on 15 March, which is still 14 March in UTC: the file is named for the French day.
+    at = datetime.datetime(2026, 3, 14, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: at)
     response = visitor.get(CSV_URL, {"departement": "59"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="annuaire-apes-hauts-de-france-')
+    assert response["Content-Disposition"] == 'attachment; filename="annuaire-apes-hauts-de-france-2026-03-15.csv"'
     rows = read_csv(response)
     by_name = {row["nom"]: row for row in rows}
     assert "Caché" not in by_name
