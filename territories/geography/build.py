@@ -391,7 +391,7 @@ def build_document(sources, region=REGION_CODE, tolerance=SIMPLIFY_TOLERANCE, de
     meta = {
         "title": f"Geography of {REGION_NAME}" if region == REGION_CODE else f"Geography of region {region}",
         "region": region,
-        "built_on": datetime.date.today().isoformat(),
+        "built_on": datetime.datetime.now(datetime.UTC).date().isoformat(),  # a build stamp, in UTC
         "sources": sources.meta,
         "simplification": {
             "method": "shapely coverage_clean + union_all + coverage_simplify + set_precision",

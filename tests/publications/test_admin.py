@@ -5,7 +5,6 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import PublicationFactory
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def at(year, month, day=10):
-    return timezone.make_aware(datetime.datetime(year, month, day, 12))
+    return datetime.datetime(year, month, day, 12, tzinfo=datetime.UTC)
 
 
 @pytest.fixture

@@ -57,9 +57,9 @@ def test_each_download_is_counted_in_total_and_for_the_month(visitor):
 
 def test_a_new_month_starts_a_new_row():
     publication = PublicationFactory()
-    publication.record_download(when=timezone.make_aware(datetime.datetime(2025, 1, 31, 12)))
-    publication.record_download(when=timezone.make_aware(datetime.datetime(2025, 2, 1, 12)))
-    publication.record_download(when=timezone.make_aware(datetime.datetime(2025, 2, 14, 12)))
+    publication.record_download(when=datetime.datetime(2025, 1, 31, 12, tzinfo=datetime.UTC))
+    publication.record_download(when=datetime.datetime(2025, 2, 1, 12, tzinfo=datetime.UTC))
+    publication.record_download(when=datetime.datetime(2025, 2, 14, 12, tzinfo=datetime.UTC))
     counts = dict(publication.monthly_downloads.values_list("month", "count"))
     assert counts == {datetime.date(2025, 1, 1): 1, datetime.date(2025, 2, 1): 2}
     publication.refresh_from_db()
