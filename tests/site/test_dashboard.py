@@ -70,7 +70,7 @@ def test_the_figures_staff_asked_for(network):
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(network, django_assert_num_queries):
-    """Ten queries (one per figure, four moderation counts), however many members, carnets or months."""
+    """Nine queries (one per figure, four moderation counts), however many members, carnets or months."""
     with django_assert_num_queries(9):
         build_dashboard()
     for _ in range(3):
